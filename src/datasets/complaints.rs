@@ -1,0 +1,250 @@
+//! `complaints` — 信访咨询件登记, one row per petition or consultation item
+//! (spec 2.3), compared with the same dates one year earlier.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+use super::{Cells, DatasetSpec, NOT_FILLED, PerVariant, Text, vocab};
+use crate::input::header::ColumnSpec;
+use crate::options::{Period, Rounding};
+use crate::report::Figures;
+use crate::stats::change::{Change, Decimal2};
+use crate::stats::distinct::IdKey;
+
+vocab! {
+    /// 件类型: petition or consultation; `unrecorded` when empty.
+    ComplaintKind {
+        /// 信访件
+        Petition = "petition" ["信访件"],
+        /// 咨询件
+        Consultation = "consultation" ["咨询件"],
+        /// empty cell
+        Unrecorded = "unrecorded" [],
+    }
+}
+
+/// The complaints dataset.
+pub struct Complaints;
+
+const COMPLAINT_ID: usize = 0;
+const RECEIVED_AT: usize = 1;
+const CHANNEL: usize = 2;
+const CATEGORY: usize = 3;
+const KIND: usize = 4;
+
+/// A validated complaints row.
+pub struct Row<'r> {
+    id: Text<'r>,
+    date: NaiveDate,
+    channel: Option<Text<'r>>,
+    category: Option<Text<'r>>,
+    kind: ComplaintKind,
+}
+
+/// Counts for [current period, previous period].
+type Pair = [u64; 2];
+
+/// Complaints figures being accumulated.
+pub struct Acc {
+    period: Period,
+    previous: Period,
+    total: Pair,
+    by_category: HashMap<String, Pair>,
+    by_channel: HashMap<String, Pair>,
+    by_kind: PerVariant<ComplaintKind, Pair>,
+    /// (year, month) → count, one map per period.
+    months: [BTreeMap<(i32, u32), u64>; 2],
+}
+
+fn bump(map: &mut HashMap<String, Pair>, key: Option<&str>, slot: usize) {
+    let key = key.unwrap_or(NOT_FILLED);
+    match map.get_mut(key) {
+        Some(p) => p[slot] += 1,
+        None => {
+            let mut p = [0; 2];
+            p[slot] = 1;
+            map.insert(key.to_string(), p);
+        }
+    }
+}
+
+impl DatasetSpec for Complaints {
+    const COLUMNS: &'static [ColumnSpec] = &[
+        ColumnSpec {
+            key: "complaint_id",
+            aliases: &["编号", "件号", "信访编号", "登记编号"],
+            required: true,
+        },
+        ColumnSpec {
+            key: "received_at",
+            aliases: &["登记日期", "登记时间", "来件日期", "受理日期", "收件日期"],
+            required: true,
+        },
+        ColumnSpec {
+            key: "channel",
+            aliases: &["来源渠道", "渠道", "来源", "信访形式"],
+            required: false,
+        },
+        ColumnSpec {
+            key: "category",
+            aliases: &["问题类别", "问题分类", "内容分类", "类别"],
+            required: false,
+        },
+        ColumnSpec {
+            key: "kind",
+            aliases: &["件类型", "类型"],
+            required: false,
+        },
+    ];
+    const COMPARES_PREVIOUS: bool = true;
+    type Row<'r> = Row<'r>;
+    type Acc = Acc;
+
+    fn parse<'r>(c: &mut Cells<'r, '_>) -> Option<Row<'r>> {
+        let id = c.required_text(COMPLAINT_ID);
+        let date = c.date(RECEIVED_AT, true);
+        let channel = c.text(CHANNEL);
+        let category = c.text(CATEGORY);
+        let kind = c.vocab(KIND, false).unwrap_or(ComplaintKind::Unrecorded);
+        Some(Row {
+            id: id?,
+            date: date?.date,
+            channel,
+            category,
+            kind,
+        })
+    }
+
+    fn key(row: &Row<'_>) -> IdKey {
+        IdKey::of(&[&row.id])
+    }
+
+    fn date(row: &Row<'_>) -> NaiveDate {
+        row.date
+    }
+
+    fn new_acc(period: Period) -> Acc {
+        Acc {
+            period,
+            previous: period.previous(),
+            total: [0; 2],
+            by_category: HashMap::new(),
+            by_channel: HashMap::new(),
+            by_kind: PerVariant::default(),
+            months: [BTreeMap::new(), BTreeMap::new()],
+        }
+    }
+
+    fn add(acc: &mut Acc, row: &Row<'_>) -> bool {
+        // A period longer than a year overlaps its previous period; a row in
+        // the overlap belongs to both.
+        let mut counted = false;
+        for (slot, p) in [acc.period, acc.previous].iter().enumerate() {
+            if !p.contains(row.date) {
+                continue;
+            }
+            counted = true;
+            acc.total[slot] += 1;
+            bump(&mut acc.by_category, row.category.as_deref(), slot);
+            bump(&mut acc.by_channel, row.channel.as_deref(), slot);
+            acc.by_kind.get_mut(row.kind)[slot] += 1;
+            *acc.months[slot]
+                .entry((row.date.year(), row.date.month()))
+                .or_insert(0) += 1;
+        }
+        counted
+    }
+
+    fn figures(acc: Acc, rounding: Rounding) -> Figures {
+        let change = |p: &Pair| Change::new(p[0], p[1], rounding);
+        let grouped = |m: HashMap<String, Pair>| -> BTreeMap<String, Change> {
+            m.iter().map(|(k, p)| (k.clone(), change(p))).collect()
+        };
+        let months_of = |p: Period| -> Vec<(i32, u32)> {
+            let mut v = Vec::new();
+            let (mut y, mut m) = (p.start.year(), p.start.month());
+            while (y, m) <= (p.end.year(), p.end.month()) {
+                v.push((y, m));
+                (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+            }
+            v
+        };
+        let current_months = months_of(acc.period);
+        let previous_months = months_of(acc.previous);
+        let count = |slot: usize, ym: (i32, u32)| acc.months[slot].get(&ym).copied().unwrap_or(0);
+        let mut by_month = BTreeMap::new();
+        for &(y, m) in &current_months {
+            let current = count(0, (y, m));
+            let previous = count(1, (y - 1, m));
+            let before = if m == 1 { (y - 1, 12) } else { (y, m - 1) };
+            let previous_month = if current_months.contains(&before) {
+                Some(count(0, before))
+            } else if previous_months.contains(&before) {
+                Some(count(1, before))
+            } else {
+                None
+            };
+            let c = Change::new(current, previous, rounding);
+            by_month.insert(
+                format!("{y:04}-{m:02}"),
+                Month {
+                    current,
+                    previous,
+                    change: c.change,
+                    change_pct: c.change_pct,
+                    previous_month,
+                    mom_pct: previous_month.and_then(|pm| {
+                        Decimal2::percent(current as i128 - pm as i128, pm as i128, rounding)
+                    }),
+                },
+            );
+        }
+        Figures::Complaints(ComplaintFigures {
+            previous_period: acc.previous,
+            total: change(&acc.total),
+            by_category: grouped(acc.by_category),
+            by_channel: grouped(acc.by_channel),
+            by_kind: acc.by_kind.map(change),
+            by_month,
+        })
+    }
+}
+
+/// The figures of a complaints report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ComplaintFigures {
+    /// The same dates one year earlier (29 February → 28 February).
+    pub previous_period: Period,
+    /// All items.
+    pub total: Change,
+    /// By problem category (empty → 未填写).
+    pub by_category: BTreeMap<String, Change>,
+    /// By channel (empty → 未填写).
+    pub by_channel: BTreeMap<String, Change>,
+    /// By kind; every kind present.
+    pub by_kind: PerVariant<ComplaintKind, Change>,
+    /// By calendar month of the current period (`YYYY-MM`): 同比 against
+    /// the same month a year earlier, 环比 against the preceding month.
+    pub by_month: BTreeMap<String, Month>,
+}
+
+/// `by_month.<YYYY-MM>`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Month {
+    /// Items in the month.
+    pub current: u64,
+    /// Items in the same month a year earlier (within the previous period).
+    pub previous: u64,
+    /// current − previous.
+    pub change: i64,
+    /// 同比, two decimals; null when previous is 0.
+    pub change_pct: Option<Decimal2>,
+    /// Items in the preceding month, when that month lies in the current or
+    /// the previous period; else null.
+    pub previous_month: Option<u64>,
+    /// 环比 against the preceding month, two decimals; null when that month
+    /// is unknown or had no items.
+    pub mom_pct: Option<Decimal2>,
+}

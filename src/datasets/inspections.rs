@@ -1,0 +1,241 @@
+//! `inspections` — 双随机一公开抽查记录, one row per inspected object within
+//! a task (spec 2.2).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::{Cells, DatasetSpec, PerVariant, Text, month_key, vocab};
+use crate::input::fields::split_list;
+use crate::input::header::ColumnSpec;
+use crate::options::{Period, Rounding};
+use crate::report::Figures;
+use crate::stats::change::Decimal2;
+use crate::stats::distinct::{IdKey, KeySet};
+
+vocab! {
+    /// What an inspection found (检查结果); `unrecorded` when empty.
+    InspectionResult {
+        /// 未发现问题
+        NoIssue = "no_issue" ["未发现问题", "无问题", "正常", "合格"],
+        /// 发现问题
+        IssueFound = "issue_found" ["发现问题", "责令整改", "限期整改", "发现问题已整改"],
+        /// 立案查处
+        CaseFiled = "case_filed" ["立案查处", "立案"],
+        /// 无法联系
+        NotLocated = "not_located" ["无法联系", "查无下落", "未找到"],
+        /// empty cell
+        Unrecorded = "unrecorded" [],
+    }
+}
+
+/// The inspections dataset.
+pub struct Inspections;
+
+const TASK_ID: usize = 0;
+const INSPECT_DATE: usize = 2;
+const JOINT: usize = 3;
+const PARTNERS: usize = 4;
+const OBJECT_ID: usize = 5;
+const RESULT: usize = 7;
+
+/// A validated inspection row.
+pub struct Row<'r> {
+    task: Text<'r>,
+    date: NaiveDate,
+    joint: bool,
+    partners: Option<Text<'r>>,
+    object: Text<'r>,
+    result: InspectionResult,
+}
+
+struct Task {
+    first: NaiveDate,
+    joint: bool,
+    partners: BTreeSet<String>,
+}
+
+/// Inspection figures being accumulated.
+pub struct Acc {
+    period: Period,
+    tasks: HashMap<String, Task>,
+    inspections: u64,
+    objects: KeySet,
+    results: PerVariant<InspectionResult, u64>,
+}
+
+impl DatasetSpec for Inspections {
+    const COLUMNS: &'static [ColumnSpec] = &[
+        ColumnSpec {
+            key: "task_id",
+            aliases: &["任务编号", "抽查任务编号"],
+            required: true,
+        },
+        ColumnSpec {
+            key: "task_name",
+            aliases: &["任务名称", "抽查事项"],
+            required: false,
+        },
+        ColumnSpec {
+            key: "inspect_date",
+            aliases: &["抽查日期", "检查日期"],
+            required: true,
+        },
+        ColumnSpec {
+            key: "joint",
+            aliases: &["是否联合抽查", "联合抽查", "跨部门联合"],
+            required: false,
+        },
+        ColumnSpec {
+            key: "partners",
+            aliases: &["联合部门", "配合部门"],
+            required: false,
+        },
+        ColumnSpec {
+            key: "object_id",
+            aliases: &["统一社会信用代码", "信用代码", "对象代码"],
+            required: true,
+        },
+        ColumnSpec {
+            key: "object_name",
+            aliases: &["检查对象", "对象名称", "单位名称"],
+            required: false,
+        },
+        ColumnSpec {
+            key: "result",
+            aliases: &["检查结果", "抽查结果"],
+            required: false,
+        },
+    ];
+    type Row<'r> = Row<'r>;
+    type Acc = Acc;
+
+    fn parse<'r>(c: &mut Cells<'r, '_>) -> Option<Row<'r>> {
+        let task = c.required_text(TASK_ID);
+        let date = c.date(INSPECT_DATE, true);
+        let joint = c.flag(JOINT).unwrap_or(false);
+        let partners = c.text(PARTNERS);
+        let object = c.required_text(OBJECT_ID);
+        let result = c
+            .vocab(RESULT, false)
+            .unwrap_or(InspectionResult::Unrecorded);
+        Some(Row {
+            task: task?,
+            date: date?.date,
+            joint,
+            partners,
+            object: object?,
+            result,
+        })
+    }
+
+    fn key(row: &Row<'_>) -> IdKey {
+        IdKey::of(&[&row.task, &row.object])
+    }
+
+    fn date(row: &Row<'_>) -> NaiveDate {
+        row.date
+    }
+
+    fn new_acc(period: Period) -> Acc {
+        Acc {
+            period,
+            tasks: HashMap::new(),
+            inspections: 0,
+            objects: KeySet::default(),
+            results: PerVariant::default(),
+        }
+    }
+
+    fn add(acc: &mut Acc, row: &Row<'_>) -> bool {
+        if !acc.period.contains(row.date) {
+            return false;
+        }
+        let task = match acc.tasks.get_mut(row.task.as_ref()) {
+            Some(t) => t,
+            None => acc.tasks.entry(row.task.to_string()).or_insert(Task {
+                first: row.date,
+                joint: false,
+                partners: BTreeSet::new(),
+            }),
+        };
+        task.joint |= row.joint;
+        if let Some(p) = &row.partners {
+            for name in split_list(p) {
+                if !task.partners.contains(name) {
+                    task.partners.insert(name.to_string());
+                }
+            }
+        }
+        acc.inspections += 1;
+        acc.objects.insert(IdKey::of(&[&row.object]));
+        *acc.results.get_mut(row.result) += 1;
+        true
+    }
+
+    fn figures(acc: Acc, rounding: Rounding) -> Figures {
+        let mut by_month: BTreeMap<String, u64> = BTreeMap::new();
+        let mut partners: BTreeMap<String, u64> = BTreeMap::new();
+        let mut joint = 0;
+        for t in acc.tasks.values() {
+            *by_month.entry(month_key(t.first)).or_insert(0) += 1;
+            joint += t.joint as u64;
+            for p in &t.partners {
+                *partners.entry(p.clone()).or_insert(0) += 1;
+            }
+        }
+        let issues = *acc.results.get(InspectionResult::IssueFound)
+            + *acc.results.get(InspectionResult::CaseFiled);
+        Figures::Inspections(InspectionFigures {
+            tasks: Tasks {
+                total: acc.tasks.len() as u64,
+                joint,
+                by_month,
+            },
+            objects: Objects {
+                inspections: acc.inspections,
+                distinct: acc.objects.len() as u64,
+            },
+            partners,
+            issue_rate_pct: Decimal2::percent(issues as i128, acc.inspections as i128, rounding),
+            results: acc.results,
+        })
+    }
+}
+
+/// The figures of an inspections report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InspectionFigures {
+    /// Inspection tasks.
+    pub tasks: Tasks,
+    /// Objects inspected.
+    pub objects: Objects,
+    /// Tasks per partner department.
+    pub partners: BTreeMap<String, u64>,
+    /// Inspections by result; every result present.
+    pub results: PerVariant<InspectionResult, u64>,
+    /// (issue_found + case_filed) / inspections × 100; null with no
+    /// inspections.
+    pub issue_rate_pct: Option<Decimal2>,
+}
+
+/// `tasks.*`
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Tasks {
+    /// Distinct tasks with a row in the period.
+    pub total: u64,
+    /// Tasks any of whose rows in the period says joint.
+    pub joint: u64,
+    /// Tasks by the month (`YYYY-MM`) of their first row in the period.
+    pub by_month: BTreeMap<String, u64>,
+}
+
+/// `objects.*`
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Objects {
+    /// Rows in the period after dropping repeated (task, object) pairs.
+    pub inspections: u64,
+    /// Distinct objects inspected.
+    pub distinct: u64,
+}

@@ -1,0 +1,357 @@
+//! `legality` — 合法性审查台账, one row per reviewed document (spec 2.1).
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::{Cells, DatasetSpec, NOT_FILLED, PerVariant, Text, vocab};
+use crate::input::header::ColumnSpec;
+use crate::options::{Period, Rounding};
+use crate::report::Figures;
+use crate::stats::change::Decimal2;
+use crate::stats::distinct::IdKey;
+
+vocab! {
+    /// The kind of reviewed document (文件类型).
+    DocType {
+        /// 行政合同
+        AdministrativeContract = "administrative_contract" ["行政合同", "合同"],
+        /// 规范性文件
+        NormativeDocument = "normative_document" ["规范性文件", "行政规范性文件"],
+        /// 重大行政决策
+        MajorDecision = "major_decision" ["重大行政决策"],
+        /// 其他
+        Other = "other" ["其他"],
+    }
+}
+
+vocab! {
+    /// The review's conclusion (审查结论); `unrecorded` when the cell is empty.
+    Conclusion {
+        /// 同意
+        Approved = "approved" ["同意", "通过", "合法"],
+        /// 修改后同意
+        ApprovedWithChanges = "approved_with_changes" ["修改后同意", "原则同意", "修改后通过"],
+        /// 不同意
+        Rejected = "rejected" ["不同意", "不予通过", "不合法"],
+        /// empty cell
+        Unrecorded = "unrecorded" [],
+    }
+}
+
+/// The legality dataset.
+pub struct Legality;
+
+const REVIEW_ID: usize = 0;
+const DOC_TYPE: usize = 2;
+const DEPARTMENT: usize = 3;
+const RECEIVED: usize = 4;
+const COMPLETED: usize = 5;
+const OPINIONS: usize = 6;
+const CONCLUSION: usize = 7;
+
+/// A validated legality row.
+pub struct Row<'r> {
+    id: Text<'r>,
+    doc_type: DocType,
+    department: Option<Text<'r>>,
+    received: NaiveDate,
+    completed: Option<NaiveDate>,
+    opinions: u64,
+    conclusion: Conclusion,
+}
+
+/// Legality figures being accumulated.
+pub struct Acc {
+    period: Period,
+    reviews: PerVariant<DocType, u64>,
+    opinions: PerVariant<DocType, u64>,
+    completed: u64,
+    conclusions: PerVariant<Conclusion, u64>,
+    departments: BTreeMap<String, Department>,
+    /// Review days → number of completed reviews that took them.
+    days: BTreeMap<i64, u64>,
+}
+
+impl DatasetSpec for Legality {
+    const COLUMNS: &'static [ColumnSpec] = &[
+        ColumnSpec {
+            key: "review_id",
+            aliases: &["审查编号", "编号"],
+            required: true,
+        },
+        ColumnSpec {
+            key: "title",
+            aliases: &["文件名称", "合同名称", "名称"],
+            required: false,
+        },
+        ColumnSpec {
+            key: "doc_type",
+            aliases: &["文件类型", "审查类型", "类型"],
+            required: true,
+        },
+        ColumnSpec {
+            key: "department",
+            aliases: &["送审科室", "承办科室", "送审单位"],
+            required: false,
+        },
+        ColumnSpec {
+            key: "received_date",
+            aliases: &["受理日期", "送审日期", "收文日期"],
+            required: true,
+        },
+        ColumnSpec {
+            key: "completed_date",
+            aliases: &["审结日期", "办结日期", "完成日期"],
+            required: false,
+        },
+        ColumnSpec {
+            key: "opinion_count",
+            aliases: &["审查意见数", "意见条数", "提出意见数"],
+            required: false,
+        },
+        ColumnSpec {
+            key: "conclusion",
+            aliases: &["审查结论", "审查结果"],
+            required: false,
+        },
+    ];
+    type Row<'r> = Row<'r>;
+    type Acc = Acc;
+
+    fn parse<'r>(c: &mut Cells<'r, '_>) -> Option<Row<'r>> {
+        let id = c.required_text(REVIEW_ID);
+        let doc_type = c.vocab(DOC_TYPE, true);
+        let department = c.text(DEPARTMENT);
+        let received = c.date(RECEIVED, true);
+        let completed = c.date(COMPLETED, false);
+        let opinions = c.count(OPINIONS).unwrap_or(0);
+        let conclusion = c.vocab(CONCLUSION, false).unwrap_or(Conclusion::Unrecorded);
+        if let (Some(r), Some(done)) = (received, completed)
+            && done.date < r.date
+        {
+            let shown = c.text(COMPLETED).unwrap_or_default().into_owned();
+            c.reject(
+                COMPLETED,
+                &shown,
+                format!(
+                    "completed date {} is before the received date {}",
+                    done.date, r.date
+                ),
+            );
+        }
+        Some(Row {
+            id: id?,
+            doc_type: doc_type?,
+            department,
+            received: received?.date,
+            completed: completed.map(|d| d.date),
+            opinions,
+            conclusion,
+        })
+    }
+
+    fn key(row: &Row<'_>) -> IdKey {
+        IdKey::of(&[&row.id])
+    }
+
+    fn date(row: &Row<'_>) -> NaiveDate {
+        row.received
+    }
+
+    fn new_acc(period: Period) -> Acc {
+        Acc {
+            period,
+            reviews: PerVariant::default(),
+            opinions: PerVariant::default(),
+            completed: 0,
+            conclusions: PerVariant::default(),
+            departments: BTreeMap::new(),
+            days: BTreeMap::new(),
+        }
+    }
+
+    fn add(acc: &mut Acc, row: &Row<'_>) -> bool {
+        if !acc.period.contains(row.received) {
+            return false;
+        }
+        *acc.reviews.get_mut(row.doc_type) += 1;
+        *acc.opinions.get_mut(row.doc_type) += row.opinions;
+        *acc.conclusions.get_mut(row.conclusion) += 1;
+        let dept = row.department.as_deref().unwrap_or(NOT_FILLED);
+        if !acc.departments.contains_key(dept) {
+            acc.departments
+                .insert(dept.to_string(), Department::default());
+        }
+        let d = acc.departments.get_mut(dept).expect("inserted above");
+        d.reviews += 1;
+        d.opinions += row.opinions;
+        if let Some(done) = row.completed
+            && done <= acc.period.end
+        {
+            acc.completed += 1;
+            *acc.days
+                .entry((done - row.received).num_days())
+                .or_insert(0) += 1;
+        }
+        true
+    }
+
+    fn figures(acc: Acc, rounding: Rounding) -> Figures {
+        let total: u64 = acc.reviews.iter().map(|(_, n)| n).sum();
+        Figures::Legality(LegalityFigures {
+            reviews: Reviews {
+                total,
+                by_type: acc.reviews,
+                completed: acc.completed,
+                pending: total - acc.completed,
+            },
+            opinions: Opinions {
+                total: acc.opinions.iter().map(|(_, n)| n).sum(),
+                by_type: acc.opinions,
+            },
+            conclusions: acc.conclusions,
+            departments: acc.departments,
+            review_days: ReviewDays::from_histogram(&acc.days, rounding),
+        })
+    }
+}
+
+/// The figures of a legality report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LegalityFigures {
+    /// Documents reviewed.
+    pub reviews: Reviews,
+    /// Review opinions issued.
+    pub opinions: Opinions,
+    /// Reviews by conclusion.
+    pub conclusions: PerVariant<Conclusion, u64>,
+    /// Reviews and opinions by submitting department (empty → 未填写).
+    pub departments: BTreeMap<String, Department>,
+    /// Calendar days from received to completed, over completed reviews.
+    pub review_days: ReviewDays,
+}
+
+/// `reviews.*`
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reviews {
+    /// Reviews received in the period.
+    pub total: u64,
+    /// By document type; every type present.
+    pub by_type: PerVariant<DocType, u64>,
+    /// Completed on or before the period's end.
+    pub completed: u64,
+    /// Not completed, or completed after the period's end.
+    pub pending: u64,
+}
+
+/// `opinions.*`
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Opinions {
+    /// Opinions on reviews received in the period.
+    pub total: u64,
+    /// By document type; every type present.
+    pub by_type: PerVariant<DocType, u64>,
+}
+
+/// `departments.<name>`
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Department {
+    /// Reviews.
+    pub reviews: u64,
+    /// Opinions.
+    pub opinions: u64,
+}
+
+/// `review_days.*`
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReviewDays {
+    /// Completed reviews.
+    pub count: u64,
+    /// Mean days, two decimals; null when none completed.
+    pub mean: Option<Decimal2>,
+    /// Median days (the mean of the two middle values for an even count);
+    /// null when none completed.
+    pub median: Option<Decimal2>,
+    /// Longest; null when none completed.
+    pub max: Option<i64>,
+}
+
+impl ReviewDays {
+    fn from_histogram(days: &BTreeMap<i64, u64>, rounding: Rounding) -> ReviewDays {
+        let count: u64 = days.values().sum();
+        let sum: i128 = days.iter().map(|(d, n)| *d as i128 * *n as i128).sum();
+        // The k-th smallest value (0-based).
+        let nth = |k: u64| {
+            let mut seen = 0;
+            for (d, n) in days {
+                seen += n;
+                if k < seen {
+                    return *d;
+                }
+            }
+            unreachable!("k < count")
+        };
+        let median = (count > 0).then(|| {
+            let lo = nth((count - 1) / 2);
+            let hi = nth(count / 2);
+            // (lo + hi) / 2 has at most one decimal: exact in hundredths.
+            Decimal2((lo + hi) as i64 * 50)
+        });
+        ReviewDays {
+            count,
+            mean: Decimal2::ratio(sum, count as i128, rounding),
+            median,
+            max: days.keys().next_back().copied(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn review_days_by_hand() {
+        // 1, 3, 3, 10 → mean 17/4 = 4.25, median (3+3)/2 = 3, max 10
+        let h: BTreeMap<i64, u64> = [(1, 1), (3, 2), (10, 1)].into();
+        let r = ReviewDays::from_histogram(&h, Rounding::HalfAwayFromZero);
+        assert_eq!(r.count, 4);
+        assert_eq!(r.mean, Some(Decimal2(425)));
+        assert_eq!(r.median, Some(Decimal2(300)));
+        assert_eq!(r.max, Some(10));
+        // 2, 5 → median 3.5; 1, 2, 2 → mean 5/3 = 1.67
+        let h: BTreeMap<i64, u64> = [(2, 1), (5, 1)].into();
+        assert_eq!(
+            ReviewDays::from_histogram(&h, Rounding::HalfEven).median,
+            Some(Decimal2(350))
+        );
+        let h: BTreeMap<i64, u64> = [(1, 1), (2, 2)].into();
+        assert_eq!(
+            ReviewDays::from_histogram(&h, Rounding::HalfEven).mean,
+            Some(Decimal2(167))
+        );
+        let r = ReviewDays::from_histogram(&BTreeMap::new(), Rounding::HalfEven);
+        assert_eq!((r.count, r.mean, r.median, r.max), (0, None, None, None));
+    }
+
+    #[test]
+    fn vocabularies() {
+        use crate::datasets::Vocab;
+        assert_eq!(
+            DocType::parse("合同"),
+            Some(DocType::AdministrativeContract)
+        );
+        assert_eq!(
+            DocType::parse("Normative_Document"),
+            Some(DocType::NormativeDocument)
+        );
+        assert_eq!(Conclusion::parse("unrecorded"), None);
+        assert_eq!(
+            Conclusion::parse("原则同意"),
+            Some(Conclusion::ApprovedWithChanges)
+        );
+        assert!(DocType::expected().contains("行政合同, 合同, administrative_contract"));
+    }
+}

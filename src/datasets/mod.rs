@@ -1,0 +1,480 @@
+//! The ledgers govtally reads. Each dataset is a declaration — its columns,
+//! aliases, vocabularies, id and date — plus how its figures accumulate; the
+//! pipeline around it (decode, split, map, validate, de-duplicate, period)
+//! is written once, in this module and in [`crate::tally`].
+
+pub mod complaints;
+pub mod inspections;
+pub mod legality;
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
+use std::str::FromStr;
+
+use chrono::{Datelike, NaiveDate};
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+
+use crate::error::{Error, Problem};
+use crate::input::decode::SourceEncoding;
+use crate::input::fields::{self, DateTime};
+use crate::input::header::{ColumnSpec, HeaderMap};
+use crate::input::records::Record;
+use crate::options::{Period, Rounding};
+use crate::report::Figures;
+use crate::stats::distinct::{IdKey, KeySet};
+
+/// A kind of ledger export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Dataset {
+    /// 合法性审查台账: one row per reviewed document.
+    Legality,
+    /// 双随机一公开抽查记录: one row per inspected object within a task.
+    Inspections,
+    /// 信访咨询件登记: one row per petition or consultation item.
+    Complaints,
+}
+
+impl Dataset {
+    /// Every dataset, in a fixed order.
+    pub const ALL: [Dataset; 3] = [Dataset::Legality, Dataset::Inspections, Dataset::Complaints];
+
+    /// The dataset's name (`legality`, `inspections`, `complaints`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Dataset::Legality => "legality",
+            Dataset::Inspections => "inspections",
+            Dataset::Complaints => "complaints",
+        }
+    }
+
+    /// The dataset's Chinese title, as a report names it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Dataset::Legality => "合法性审查台账",
+            Dataset::Inspections => "双随机一公开抽查记录",
+            Dataset::Complaints => "信访咨询件登记",
+        }
+    }
+
+    /// The columns the dataset reads, in declaration order.
+    pub fn columns(self) -> &'static [ColumnSpec] {
+        match self {
+            Dataset::Legality => legality::Legality::COLUMNS,
+            Dataset::Inspections => inspections::Inspections::COLUMNS,
+            Dataset::Complaints => complaints::Complaints::COLUMNS,
+        }
+    }
+
+    pub(crate) fn engine(self, period: Option<Period>) -> Box<dyn Engine> {
+        match self {
+            Dataset::Legality => Box::new(Pipeline::<legality::Legality>::new(period)),
+            Dataset::Inspections => Box::new(Pipeline::<inspections::Inspections>::new(period)),
+            Dataset::Complaints => Box::new(Pipeline::<complaints::Complaints>::new(period)),
+        }
+    }
+}
+
+impl fmt::Display for Dataset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Dataset {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Dataset, Error> {
+        let n = s.trim().to_ascii_lowercase();
+        Dataset::ALL
+            .into_iter()
+            .find(|d| d.name() == n || d.title() == s.trim())
+            .ok_or_else(|| {
+                Error::InvalidOption(format!(
+                    "unknown dataset `{s}`: expected legality, inspections or complaints"
+                ))
+            })
+    }
+}
+
+/// A closed vocabulary: an enum column's values (spec section 2).
+pub trait Vocab: Copy + Eq + fmt::Debug + 'static {
+    /// Every value, in report order.
+    const ALL: &'static [Self];
+    /// The English key (`administrative_contract`).
+    fn key(self) -> &'static str;
+    /// The Chinese words that mean it; empty for `unrecorded`, which is what
+    /// an empty cell gives and is not written in a file.
+    fn words(self) -> &'static [&'static str];
+
+    /// Position in [`Vocab::ALL`].
+    fn index(self) -> usize {
+        Self::ALL.iter().position(|v| *v == self).unwrap_or(0)
+    }
+
+    /// Reads a trimmed cell: a Chinese word, or the English key (ASCII case
+    /// ignored).
+    fn parse(s: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|v| {
+            !v.words().is_empty() && (v.words().contains(&s) || v.key().eq_ignore_ascii_case(s))
+        })
+    }
+
+    /// The reason given when a cell is none of the accepted values.
+    fn expected() -> String {
+        let mut accepted = Vec::new();
+        for v in Self::ALL {
+            if !v.words().is_empty() {
+                accepted.extend(v.words().iter().map(|w| w.to_string()));
+                accepted.push(v.key().to_string());
+            }
+        }
+        format!(
+            "not an accepted value; expected one of: {}",
+            accepted.join(", ")
+        )
+    }
+}
+
+macro_rules! vocab {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $var:ident = $key:literal [$($word:literal),*]),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($(#[$vm])* $var),+ }
+        impl $crate::datasets::Vocab for $name {
+            const ALL: &'static [Self] = &[$(Self::$var),+];
+            fn key(self) -> &'static str { match self { $(Self::$var => $key),+ } }
+            fn words(self) -> &'static [&'static str] { match self { $(Self::$var => &[$($word),*]),+ } }
+        }
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str($crate::datasets::Vocab::key(*self))
+            }
+        }
+    };
+}
+pub(crate) use vocab;
+
+/// One value per variant of a vocabulary; every key is present in JSON,
+/// zero or not.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PerVariant<E: Vocab, V> {
+    values: Vec<V>,
+    _e: PhantomData<E>,
+}
+
+impl<E: Vocab, V: Default + Clone> Default for PerVariant<E, V> {
+    fn default() -> Self {
+        PerVariant {
+            values: vec![V::default(); E::ALL.len()],
+            _e: PhantomData,
+        }
+    }
+}
+
+impl<E: Vocab, V> PerVariant<E, V> {
+    /// The value for `e`.
+    pub fn get(&self, e: E) -> &V {
+        &self.values[e.index()]
+    }
+
+    /// The value for `e`, mutably.
+    pub fn get_mut(&mut self, e: E) -> &mut V {
+        &mut self.values[e.index()]
+    }
+
+    /// Variants with their values, in report order.
+    pub fn iter(&self) -> impl Iterator<Item = (E, &V)> {
+        E::ALL.iter().copied().zip(self.values.iter())
+    }
+
+    /// A new map with `f` applied to every value.
+    pub fn map<W>(&self, f: impl FnMut(&V) -> W) -> PerVariant<E, W> {
+        PerVariant {
+            values: self.values.iter().map(f).collect(),
+            _e: PhantomData,
+        }
+    }
+}
+
+impl<E: Vocab, V: fmt::Debug> fmt::Debug for PerVariant<E, V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.iter().map(|(e, v)| (e.key(), v)))
+            .finish()
+    }
+}
+
+impl<E: Vocab, V: Serialize> Serialize for PerVariant<E, V> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(E::ALL.len()))?;
+        for (e, v) in self.iter() {
+            m.serialize_entry(e.key(), v)?;
+        }
+        m.end()
+    }
+}
+
+/// A trimmed text value borrowed from the record where it can be.
+pub type Text<'r> = Cow<'r, str>;
+
+/// The label free-text groupings use for an empty cell.
+pub const NOT_FILLED: &str = "未填写";
+
+/// Typed access to one record's cells; every failure is recorded as a
+/// [`Problem`] with the line, the column's header as written, the raw value
+/// and the reason.
+pub struct Cells<'r, 'p> {
+    pub(crate) record: &'r Record<'r>,
+    pub(crate) map: &'r HeaderMap,
+    pub(crate) encoding: SourceEncoding,
+    pub(crate) file: &'p str,
+    pub(crate) problems: &'p mut Vec<Problem>,
+}
+
+impl<'r> Cells<'r, '_> {
+    /// Records a problem with column `col` of the dataset.
+    pub(crate) fn reject(&mut self, col: usize, value: &str, reason: String) {
+        let column = self.map.index[col]
+            .and_then(|i| self.map.names.get(i).cloned())
+            .unwrap_or_default();
+        self.problems.push(Problem {
+            file: self.file.to_string(),
+            line: self.record.line,
+            column,
+            value: value.to_string(),
+            reason,
+        });
+    }
+
+    /// Whether any cell of this row has failed.
+    pub fn failed(&self) -> bool {
+        !self.problems.is_empty()
+    }
+
+    /// The decoded, trimmed text of column `col`; None when the column is
+    /// absent or the cell empty.
+    pub fn text(&mut self, col: usize) -> Option<Text<'r>> {
+        let i = self.map.index[col]?;
+        let raw = self.record.field(i).unwrap_or(&[]);
+        match self.encoding.decode_field(raw) {
+            Ok(Cow::Borrowed(s)) => {
+                let t = fields::trim(s);
+                (!t.is_empty()).then_some(Cow::Borrowed(t))
+            }
+            Ok(Cow::Owned(s)) => {
+                let t = fields::trim(&s);
+                (!t.is_empty()).then(|| Cow::Owned(t.to_string()))
+            }
+            Err(reason) => {
+                let shown = self.encoding.escape_invalid(raw);
+                self.reject(col, &shown, reason);
+                None
+            }
+        }
+    }
+
+    /// Like [`Cells::text`], but an empty cell is a problem.
+    pub fn required_text(&mut self, col: usize) -> Option<Text<'r>> {
+        let had_problems = self.problems.len();
+        let v = self.text(col);
+        if v.is_none() && self.problems.len() == had_problems {
+            self.reject(col, "", "a value is required".to_string());
+        }
+        v
+    }
+
+    /// Applies `parse` to a non-empty cell; a failure is a problem.
+    fn parsed<T>(
+        &mut self,
+        col: usize,
+        required: bool,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Option<T> {
+        let text = if required {
+            self.required_text(col)?
+        } else {
+            self.text(col)?
+        };
+        match parse(&text) {
+            Ok(v) => Some(v),
+            Err(reason) => {
+                self.reject(col, &text, reason);
+                None
+            }
+        }
+    }
+
+    /// A date or date-time cell.
+    pub fn date(&mut self, col: usize, required: bool) -> Option<DateTime> {
+        self.parsed(col, required, fields::parse_date_time)
+    }
+
+    /// A yes/no cell; empty gives None.
+    pub fn flag(&mut self, col: usize) -> Option<bool> {
+        self.parsed(col, false, fields::parse_bool)
+    }
+
+    /// A non-negative integer cell; empty gives None.
+    pub fn count(&mut self, col: usize) -> Option<u64> {
+        self.parsed(col, false, fields::parse_count)
+    }
+
+    /// An enum cell.
+    pub fn vocab<E: Vocab>(&mut self, col: usize, required: bool) -> Option<E> {
+        self.parsed(col, required, |s| E::parse(s).ok_or_else(E::expected))
+    }
+}
+
+/// A dataset's declaration and arithmetic.
+pub trait DatasetSpec: 'static {
+    /// Its columns, keys and aliases.
+    const COLUMNS: &'static [ColumnSpec];
+    /// Whether rows of the previous period feed figures too (complaints).
+    const COMPARES_PREVIOUS: bool = false;
+    /// A validated row, borrowing from the record.
+    type Row<'r>;
+    /// Figures being accumulated for one period.
+    type Acc;
+    /// Reads and validates a row; None when a cell failed (the problems are
+    /// in `cells`).
+    fn parse<'r>(cells: &mut Cells<'r, '_>) -> Option<Self::Row<'r>>;
+    /// The row's id for de-duplication.
+    fn key(row: &Self::Row<'_>) -> IdKey;
+    /// The date the period applies to.
+    fn date(row: &Self::Row<'_>) -> NaiveDate;
+    /// An empty accumulator for `period`.
+    fn new_acc(period: Period) -> Self::Acc;
+    /// Adds a row; true when it fed a figure (counted), false when it falls
+    /// outside the period.
+    fn add(acc: &mut Self::Acc, row: &Self::Row<'_>) -> bool;
+    /// The finished figures.
+    fn figures(acc: Self::Acc, rounding: Rounding) -> Figures;
+}
+
+/// What became of a data row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    Rejected,
+    Duplicate,
+    Counted,
+    OutOfPeriod,
+    /// Counted or not is known only once the period is (no period given).
+    Held,
+}
+
+/// The finished result of an engine.
+pub(crate) struct Finished {
+    pub period: Period,
+    pub inferred: bool,
+    pub counted: u64,
+    pub out_of_period: u64,
+    pub figures: Figures,
+}
+
+/// The dataset-independent face of a pipeline, so a tally holds any dataset.
+pub(crate) trait Engine: Send {
+    fn row(&mut self, cells: &mut Cells<'_, '_>) -> Outcome;
+    fn finish(self: Box<Self>, rounding: Rounding) -> Result<Finished, Error>;
+}
+
+/// De-duplication and period routing around a dataset's accumulator.
+struct Pipeline<D: DatasetSpec> {
+    period: Option<Period>,
+    fixed: Option<D::Acc>,
+    /// No period given: one accumulator per calendar year, each with the
+    /// rows it counted; the latest year is chosen at the end.
+    years: BTreeMap<i32, (D::Acc, u64)>,
+    seen: KeySet,
+    latest: Option<NaiveDate>,
+    unique: u64,
+    counted: u64,
+}
+
+impl<D: DatasetSpec> Pipeline<D> {
+    fn new(period: Option<Period>) -> Self {
+        Pipeline {
+            period,
+            fixed: period.map(D::new_acc),
+            years: BTreeMap::new(),
+            seen: KeySet::default(),
+            latest: None,
+            unique: 0,
+            counted: 0,
+        }
+    }
+}
+
+// SAFETY-free Send: accumulators hold owned data only.
+impl<D: DatasetSpec> Engine for Pipeline<D>
+where
+    D::Acc: Send,
+{
+    fn row(&mut self, cells: &mut Cells<'_, '_>) -> Outcome {
+        let Some(row) = D::parse(cells) else {
+            return Outcome::Rejected;
+        };
+        if cells.failed() {
+            return Outcome::Rejected;
+        }
+        if !self.seen.insert(D::key(&row)) {
+            return Outcome::Duplicate;
+        }
+        self.unique += 1;
+        if let Some(acc) = self.fixed.as_mut() {
+            return if D::add(acc, &row) {
+                self.counted += 1;
+                Outcome::Counted
+            } else {
+                Outcome::OutOfPeriod
+            };
+        }
+        let date = D::date(&row);
+        self.latest = self.latest.max(Some(date));
+        let year = date.year();
+        let later = if D::COMPARES_PREVIOUS {
+            Some(year + 1)
+        } else {
+            None
+        };
+        for y in std::iter::once(year).chain(later) {
+            if let Ok(p) = Period::year(y) {
+                let (acc, counted) = self.years.entry(y).or_insert_with(|| (D::new_acc(p), 0));
+                if D::add(acc, &row) {
+                    *counted += 1;
+                }
+            }
+        }
+        Outcome::Held
+    }
+
+    fn finish(self: Box<Self>, rounding: Rounding) -> Result<Finished, Error> {
+        let me = *self;
+        if let (Some(period), Some(acc)) = (me.period, me.fixed) {
+            return Ok(Finished {
+                period,
+                inferred: false,
+                counted: me.counted,
+                out_of_period: me.unique - me.counted,
+                figures: D::figures(acc, rounding),
+            });
+        }
+        let latest = me.latest.ok_or(Error::NoPeriod)?;
+        let mut years = me.years;
+        let (acc, counted) = years.remove(&latest.year()).ok_or(Error::NoPeriod)?;
+        Ok(Finished {
+            period: Period::year(latest.year())?,
+            inferred: true,
+            counted,
+            out_of_period: me.unique - counted,
+            figures: D::figures(acc, rounding),
+        })
+    }
+}
+
+/// `YYYY-MM` of a date.
+pub fn month_key(d: NaiveDate) -> String {
+    format!("{:04}-{:02}", d.year(), d.month())
+}

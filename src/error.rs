@@ -1,0 +1,184 @@
+//! Errors and row problems.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// One rejected value (or row): where it is, what it was, and why it was
+/// rejected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// The file, as named to the tally (`<input>` for unnamed streams).
+    pub file: String,
+    /// The line (1-based) on which the row starts; the header is line 1.
+    pub line: u64,
+    /// The column's header as written in the file.
+    pub column: String,
+    /// The raw value (undecodable bytes shown as `\xNN`).
+    pub value: String,
+    /// Why it was rejected.
+    pub reason: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}: column `{}`, value `{}`: {}",
+            self.file, self.line, self.column, self.value, self.reason
+        )
+    }
+}
+
+/// A problem with a whole file: it cannot be read as the dataset asked for.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FileError {
+    /// The file holds no header line.
+    #[error("the file is empty: no header line")]
+    NoHeader,
+    /// Required columns are missing.
+    #[error("{}; the header has: {}", missing_list(.missing), found_list(.found))]
+    MissingColumns {
+        /// Each missing key with its accepted headers.
+        missing: Vec<(String, Vec<String>)>,
+        /// The headers that were found.
+        found: Vec<String>,
+    },
+    /// Two or more columns map to the same key.
+    #[error("columns {} all map to `{key}` (accepted headers: {}); keep one or rename the others; the header has: {}", quoted(.columns), .aliases.join(", "), found_list(.found))]
+    AmbiguousColumn {
+        /// The key.
+        key: String,
+        /// Its accepted headers.
+        aliases: Vec<String>,
+        /// The headers that map to it.
+        columns: Vec<String>,
+        /// The headers that were found.
+        found: Vec<String>,
+    },
+    /// A header cell does not decode.
+    #[error("header cell {column} ({value}) is {reason}")]
+    HeaderEncoding {
+        /// 1-based position of the cell.
+        column: usize,
+        /// The cell, undecodable bytes shown as `\xNN`.
+        value: String,
+        /// Why.
+        reason: String,
+    },
+    /// The header record broke a limit.
+    #[error("the header line {0}")]
+    HeaderTooLarge(String),
+    /// The header matches no dataset.
+    #[error("the header matches no dataset (legality, inspections, complaints); the header has: {}", found_list(.found))]
+    UnknownDataset {
+        /// The headers that were found.
+        found: Vec<String>,
+    },
+    /// The header matches several datasets equally well.
+    #[error("the header matches several datasets equally well ({}); name the dataset explicitly; the header has: {}", .candidates.join(", "), found_list(.found))]
+    AmbiguousDataset {
+        /// The datasets it matches.
+        candidates: Vec<String>,
+        /// The headers that were found.
+        found: Vec<String>,
+    },
+    /// The byte-order mark names another encoding than the one chosen.
+    #[error("the file starts with a {bom} byte-order mark but encoding {chosen} was chosen")]
+    BomConflict {
+        /// Encoding named by the BOM.
+        bom: String,
+        /// Encoding chosen by the caller.
+        chosen: String,
+    },
+}
+
+fn missing_list(m: &[(String, Vec<String>)]) -> String {
+    m.iter()
+        .map(|(k, a)| {
+            format!(
+                "missing required column `{k}` (accepted headers: {})",
+                a.join(", ")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn quoted(v: &[String]) -> String {
+    v.iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn found_list(v: &[String]) -> String {
+    if v.is_empty() {
+        "(nothing)".to_string()
+    } else {
+        v.join(", ")
+    }
+}
+
+/// Everything that can go wrong.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file could not be opened or read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path.
+        path: String,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file cannot be read as the dataset (header, encoding).
+    #[error("{file}: {error}")]
+    File {
+        /// The file.
+        file: String,
+        /// What is wrong with it.
+        #[source]
+        error: FileError,
+    },
+    /// Rows were rejected under the `fail` policy. Lists the first problems
+    /// in full and the total.
+    #[error("{}", rejected_message(*.rows, *.total, .problems))]
+    Rejected {
+        /// Rows rejected.
+        rows: u64,
+        /// Problems found (a row may have several).
+        total: u64,
+        /// The first problems, in file order.
+        problems: Vec<Problem>,
+    },
+    /// An option or argument is not acceptable.
+    #[error("invalid option: {0}")]
+    InvalidOption(String),
+    /// The period cannot be used.
+    #[error("invalid period: {0}")]
+    InvalidPeriod(String),
+    /// The data gives no date to take the period from.
+    #[error("no period was given and no row has a date to take the year from")]
+    NoPeriod,
+}
+
+fn rejected_message(rows: u64, total: u64, problems: &[Problem]) -> String {
+    let mut s = format!(
+        "{rows} row{} rejected ({total} problem{}):",
+        if rows == 1 { "" } else { "s" },
+        if total == 1 { "" } else { "s" }
+    );
+    for p in problems {
+        s.push_str("\n  ");
+        s.push_str(&p.to_string());
+    }
+    let more = total.saturating_sub(problems.len() as u64);
+    if more > 0 {
+        s.push_str(&format!("\n  … and {more} more"));
+    }
+    s
+}
+
+/// `Result` with govtally's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

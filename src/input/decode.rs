@@ -1,0 +1,436 @@
+//! Encoding detection and streaming transcoding.
+//!
+//! The record splitter works on bytes of an ASCII-compatible encoding: in
+//! UTF-8 and GB18030 the bytes `"`, `,`, TAB, CR and LF never occur inside a
+//! multi-byte character, so those inputs are split as they come and each
+//! field is decoded on its own — a byte that does not decode is then a row
+//! error with its line and column, not a replacement character. UTF-16 is
+//! transcoded to UTF-8 first; a unit that does not decode (a lone surrogate,
+//! an odd trailing byte) becomes the byte 0xFF, which no UTF-8 text contains,
+//! so the field that holds it fails to decode in the same way.
+
+use std::borrow::Cow;
+
+use crate::options::Encoding;
+
+/// The encoding a file turned out to be in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceEncoding {
+    /// UTF-8.
+    Utf8,
+    /// GB18030, a superset of GBK and GB2312.
+    Gb18030,
+    /// UTF-16 little endian.
+    Utf16Le,
+    /// UTF-16 big endian.
+    Utf16Be,
+}
+
+impl SourceEncoding {
+    /// The name used in options and messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Utf8 => "utf-8",
+            Self::Gb18030 => "gb18030",
+            Self::Utf16Le => "utf-16le",
+            Self::Utf16Be => "utf-16be",
+        }
+    }
+
+    /// Decodes one field's bytes (after CSV splitting).
+    #[inline]
+    pub fn decode_field(self, bytes: &[u8]) -> Result<Cow<'_, str>, String> {
+        let ok = match self {
+            Self::Gb18030 => {
+                if bytes.is_ascii() {
+                    std::str::from_utf8(bytes).ok().map(Cow::Borrowed)
+                } else {
+                    encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes)
+                }
+            }
+            _ => std::str::from_utf8(bytes).ok().map(Cow::Borrowed),
+        };
+        ok.ok_or_else(|| format!("bytes that are not valid {}", self.name()))
+    }
+
+    /// Renders bytes that failed to decode: the text that does decode, and
+    /// `\xNN` for each byte that does not.
+    pub fn escape_invalid(self, bytes: &[u8]) -> String {
+        let mut out = String::new();
+        match self {
+            Self::Gb18030 => {
+                for &b in bytes {
+                    if b.is_ascii() {
+                        out.push(b as char);
+                    } else {
+                        out.push_str(&format!("\\x{b:02X}"));
+                    }
+                }
+            }
+            _ => {
+                for chunk in bytes.utf8_chunks() {
+                    out.push_str(chunk.valid());
+                    for b in chunk.invalid() {
+                        out.push_str(&format!("\\x{b:02X}"));
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// How many bytes after the first non-ASCII byte the automatic detection
+/// looks at before it decides between UTF-8 and GB18030.
+const DETECT_WINDOW: usize = 4096;
+
+/// A file-level decoding failure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BomConflict {
+    /// The encoding named by the byte-order mark.
+    pub bom: &'static str,
+    /// The encoding that was asked for.
+    pub chosen: &'static str,
+}
+
+enum State {
+    /// Nothing decided yet; waiting for the first bytes (BOM check).
+    Start,
+    /// Automatic detection, only ASCII seen so far: ASCII reads the same in
+    /// UTF-8 and GB18030, so it passes through while the choice waits.
+    AsciiSoFar,
+    Decided(SourceEncoding),
+}
+
+/// Streaming decoder: bytes in, ASCII-compatible bytes out.
+pub struct Decoder {
+    requested: Encoding,
+    state: State,
+    held: Vec<u8>,
+    utf16: Option<encoding_rs::Decoder>,
+    out: Vec<u8>,
+}
+
+impl Decoder {
+    /// A decoder for one file.
+    pub fn new(requested: Encoding) -> Self {
+        Decoder {
+            requested,
+            state: State::Start,
+            held: Vec::new(),
+            utf16: None,
+            out: Vec::new(),
+        }
+    }
+
+    /// The encoding in use, once known.
+    pub fn encoding(&self) -> Option<SourceEncoding> {
+        match self.state {
+            State::Decided(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The encoding used to decode fields: ASCII-only input read so far is
+    /// UTF-8 and GB18030 alike.
+    pub fn field_encoding(&self) -> SourceEncoding {
+        self.encoding().unwrap_or(SourceEncoding::Utf8)
+    }
+
+    /// Feeds bytes; decoded bytes go to `sink`. `last` marks the end of the
+    /// file.
+    pub fn feed(
+        &mut self,
+        mut input: &[u8],
+        last: bool,
+        sink: &mut dyn FnMut(&[u8], SourceEncoding),
+    ) -> Result<(), BomConflict> {
+        if let State::Start = self.state {
+            let need = 4usize.saturating_sub(self.held.len()).min(input.len());
+            self.held.extend_from_slice(&input[..need]);
+            input = &input[need..];
+            if self.held.len() < 4 && !last {
+                return Ok(());
+            }
+            let start = std::mem::take(&mut self.held);
+            let skip = self.choose_at_start(&start)?;
+            let ends_here = last && input.is_empty();
+            self.pass(&start[skip..], ends_here, sink);
+            if ends_here {
+                return Ok(());
+            }
+        }
+        self.pass(input, last, sink);
+        Ok(())
+    }
+
+    /// Decides what the first bytes say; returns the length of the BOM.
+    fn choose_at_start(&mut self, start: &[u8]) -> Result<usize, BomConflict> {
+        let bom = if start.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            Some((SourceEncoding::Utf8, 3))
+        } else if start.starts_with(&[0xFF, 0xFE]) {
+            Some((SourceEncoding::Utf16Le, 2))
+        } else if start.starts_with(&[0xFE, 0xFF]) {
+            Some((SourceEncoding::Utf16Be, 2))
+        } else if start.starts_with(&[0x84, 0x31, 0x95, 0x33]) {
+            Some((SourceEncoding::Gb18030, 4))
+        } else {
+            None
+        };
+        let chosen = match self.requested {
+            Encoding::Auto => None,
+            Encoding::Utf8 => Some(SourceEncoding::Utf8),
+            Encoding::Gb18030 => Some(SourceEncoding::Gb18030),
+            Encoding::Utf16Le => Some(SourceEncoding::Utf16Le),
+            Encoding::Utf16Be => Some(SourceEncoding::Utf16Be),
+        };
+        let (enc, skip) = match (bom, chosen) {
+            (Some((b, n)), None) => (Some(b), n),
+            (Some((b, n)), Some(c)) if b == c => (Some(c), n),
+            (Some((b, _)), Some(c)) => {
+                return Err(BomConflict {
+                    bom: b.name(),
+                    chosen: c.name(),
+                });
+            }
+            (None, Some(c)) => (Some(c), 0),
+            (None, None) => (sniff_utf16(start), 0),
+        };
+        match enc {
+            Some(e) => self.decide(e),
+            None => self.state = State::AsciiSoFar,
+        }
+        Ok(skip)
+    }
+
+    fn decide(&mut self, e: SourceEncoding) {
+        self.utf16 = match e {
+            SourceEncoding::Utf16Le => {
+                Some(encoding_rs::UTF_16LE.new_decoder_without_bom_handling())
+            }
+            SourceEncoding::Utf16Be => {
+                Some(encoding_rs::UTF_16BE.new_decoder_without_bom_handling())
+            }
+            _ => None,
+        };
+        self.state = State::Decided(e);
+    }
+
+    fn pass(&mut self, mut input: &[u8], last: bool, sink: &mut dyn FnMut(&[u8], SourceEncoding)) {
+        if let State::AsciiSoFar = self.state {
+            if self.held.is_empty() {
+                let ascii = input
+                    .iter()
+                    .position(|b| !b.is_ascii())
+                    .unwrap_or(input.len());
+                sink(&input[..ascii], SourceEncoding::Utf8);
+                input = &input[ascii..];
+            }
+            let take = DETECT_WINDOW
+                .saturating_sub(self.held.len())
+                .min(input.len());
+            self.held.extend_from_slice(&input[..take]);
+            input = &input[take..];
+            if self.held.len() < DETECT_WINDOW && !last {
+                return;
+            }
+            if self.held.is_empty() {
+                return; // all ASCII to the end: nothing left to decide
+            }
+            let held = std::mem::take(&mut self.held);
+            let utf8 = match std::str::from_utf8(&held) {
+                Ok(_) => true,
+                // A character cut by the end of the window is still UTF-8.
+                Err(e) => e.error_len().is_none() && !(last && input.is_empty()),
+            };
+            self.decide(if utf8 {
+                SourceEncoding::Utf8
+            } else {
+                SourceEncoding::Gb18030
+            });
+            self.emit(&held, last && input.is_empty(), sink);
+        }
+        if let State::Decided(_) = self.state {
+            self.emit(input, last, sink);
+        }
+    }
+
+    fn emit(&mut self, input: &[u8], last: bool, sink: &mut dyn FnMut(&[u8], SourceEncoding)) {
+        let enc = self.field_encoding();
+        let Some(dec) = self.utf16.as_mut() else {
+            if !input.is_empty() {
+                sink(input, enc);
+            }
+            return;
+        };
+        if self.out.len() < 32 * 1024 {
+            self.out.resize(32 * 1024, 0);
+        }
+        let mut input = input;
+        loop {
+            let (res, read, written) =
+                dec.decode_to_utf8_without_replacement(input, &mut self.out, last);
+            if written > 0 {
+                sink(&self.out[..written], enc);
+            }
+            input = &input[read..];
+            match res {
+                encoding_rs::DecoderResult::InputEmpty => break,
+                encoding_rs::DecoderResult::OutputFull => {}
+                encoding_rs::DecoderResult::Malformed(_, _) => sink(&[0xFF], enc),
+            }
+        }
+    }
+
+    /// Ends the file: flushes held bytes and any partial character.
+    pub fn finish(
+        &mut self,
+        sink: &mut dyn FnMut(&[u8], SourceEncoding),
+    ) -> Result<(), BomConflict> {
+        self.feed(&[], true, sink)
+    }
+}
+
+/// UTF-16 without a BOM shows as NUL bytes beside ASCII characters.
+fn sniff_utf16(start: &[u8]) -> Option<SourceEncoding> {
+    match start {
+        [a, 0, c, 0, ..] if *a != 0 && *c != 0 => Some(SourceEncoding::Utf16Le),
+        [0, b, 0, d, ..] if *b != 0 && *d != 0 => Some(SourceEncoding::Utf16Be),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(enc: Encoding, bytes: &[u8], chunk: usize) -> (Vec<u8>, Option<SourceEncoding>) {
+        let mut d = Decoder::new(enc);
+        let mut out = Vec::new();
+        for c in bytes.chunks(chunk.max(1)) {
+            d.feed(c, false, &mut |b, _| out.extend_from_slice(b))
+                .unwrap();
+        }
+        d.finish(&mut |b, _| out.extend_from_slice(b)).unwrap();
+        (out, d.encoding())
+    }
+
+    fn utf16(s: &str, le: bool, bom: bool) -> Vec<u8> {
+        let mut v = Vec::new();
+        if bom {
+            v.extend_from_slice(if le { &[0xFF, 0xFE] } else { &[0xFE, 0xFF] });
+        }
+        for u in s.encode_utf16() {
+            v.extend_from_slice(&if le { u.to_le_bytes() } else { u.to_be_bytes() });
+        }
+        v
+    }
+
+    #[test]
+    fn detects_each_encoding_in_any_chunking() {
+        let text = "编号,登记日期\r\nA1,2023年6月1日\r\n";
+        let gb = encoding_rs::GB18030.encode(text).0.into_owned();
+        let mut bom8 = vec![0xEF, 0xBB, 0xBF];
+        bom8.extend_from_slice(text.as_bytes());
+        for chunk in [1, 2, 3, 7, 4096] {
+            assert_eq!(
+                run(Encoding::Auto, text.as_bytes(), chunk),
+                (text.as_bytes().to_vec(), Some(SourceEncoding::Utf8))
+            );
+            assert_eq!(
+                run(Encoding::Auto, &bom8, chunk),
+                (text.as_bytes().to_vec(), Some(SourceEncoding::Utf8))
+            );
+            assert_eq!(
+                run(Encoding::Auto, &gb, chunk),
+                (gb.clone(), Some(SourceEncoding::Gb18030))
+            );
+            assert_eq!(
+                run(Encoding::Auto, &utf16(text, true, true), chunk),
+                (text.as_bytes().to_vec(), Some(SourceEncoding::Utf16Le))
+            );
+            assert_eq!(
+                run(Encoding::Auto, &utf16(text, false, true), chunk),
+                (text.as_bytes().to_vec(), Some(SourceEncoding::Utf16Be))
+            );
+            assert_eq!(
+                run(Encoding::Utf16Le, &utf16(text, true, false), chunk).0,
+                text.as_bytes()
+            );
+        }
+    }
+
+    #[test]
+    fn ascii_prefix_defers_the_choice() {
+        // 5000 ASCII bytes, then GBK text: detected as GB18030 at the first
+        // non-ASCII byte, whatever came before.
+        let mut text = "a,b\n".repeat(1250);
+        text.push_str("人社局,是\n");
+        let gb = encoding_rs::GB18030.encode(&text).0.into_owned();
+        for chunk in [1, 7, 100_000] {
+            assert_eq!(
+                run(Encoding::Auto, &gb, chunk),
+                (gb.clone(), Some(SourceEncoding::Gb18030))
+            );
+        }
+        let (_, e) = run(Encoding::Auto, b"a,b\n1,2\n", 3);
+        assert_eq!(e, None, "pure ASCII never needs a choice");
+    }
+
+    #[test]
+    fn utf16_without_bom_is_sniffed() {
+        let text = "id\tdate\n";
+        assert_eq!(
+            run(Encoding::Auto, &utf16(text, true, false), 1).1,
+            Some(SourceEncoding::Utf16Le)
+        );
+        assert_eq!(
+            run(Encoding::Auto, &utf16(text, false, false), 5).1,
+            Some(SourceEncoding::Utf16Be)
+        );
+    }
+
+    #[test]
+    fn malformed_utf16_becomes_an_undecodable_marker() {
+        let mut v = utf16("a,b\n", true, true);
+        v.extend_from_slice(&[0x00, 0xD8]); // lone high surrogate
+        v.extend_from_slice(&utf16(",c\n", true, false));
+        v.push(0x41); // odd trailing byte
+        let (out, _) = run(Encoding::Auto, &v, 1);
+        assert_eq!(out, b"a,b\n\xFF,c\n\xFF");
+        assert!(SourceEncoding::Utf16Le.decode_field(b"\xFF").is_err());
+        assert_eq!(SourceEncoding::Utf16Le.escape_invalid(b"x\xFF"), "x\\xFF");
+    }
+
+    #[test]
+    fn explicit_choice_that_contradicts_the_bom_is_an_error() {
+        let mut d = Decoder::new(Encoding::Utf8);
+        let err = d
+            .feed(&utf16("a,b", true, true), true, &mut |_, _| {})
+            .unwrap_err();
+        assert_eq!(
+            err,
+            BomConflict {
+                bom: "utf-16le",
+                chosen: "utf-8"
+            }
+        );
+    }
+
+    #[test]
+    fn field_decoding() {
+        // (GBK 欠薪 happens to be valid UTF-8 too; 人社局 is not.)
+        let gb = encoding_rs::GB18030.encode("人社局").0.into_owned();
+        assert_eq!(SourceEncoding::Gb18030.decode_field(&gb).unwrap(), "人社局");
+        assert_eq!(SourceEncoding::Gb18030.decode_field(b"abc").unwrap(), "abc");
+        // a four-byte sequence cut in the middle
+        let four = encoding_rs::GB18030.encode("\u{20000}").0.into_owned();
+        assert_eq!(four.len(), 4);
+        assert!(SourceEncoding::Gb18030.decode_field(&four[..2]).is_err());
+        assert_eq!(
+            SourceEncoding::Utf8.decode_field(&gb).unwrap_err(),
+            "bytes that are not valid utf-8"
+        );
+        assert_eq!(SourceEncoding::Gb18030.escape_invalid(&four[..2]), "\\x952");
+    }
+}

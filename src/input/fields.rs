@@ -1,0 +1,444 @@
+//! Typed field parsers: dates, date-times, booleans, integers, lists and
+//! trimming, in the forms ledger exports really use (spec section 3).
+//!
+//! Every parser takes a trimmed `&str` and returns the value or a short
+//! English reason that ends up in a [`Problem`](crate::Problem). None of them
+//! allocates on the accepted path.
+
+use chrono::{NaiveDate, NaiveTime};
+
+/// White space that ledger exports pad values with: ASCII white space, the
+/// ideographic space U+3000 and a stray byte-order mark U+FEFF.
+pub fn is_pad(c: char) -> bool {
+    c.is_ascii_whitespace() || c == '\u{3000}' || c == '\u{feff}' || c == '\u{a0}'
+}
+
+/// Trims ASCII and full-width white space (and a BOM) from both ends.
+pub fn trim(s: &str) -> &str {
+    // ASCII-only fast path: most values carry no padding at all.
+    let b = s.as_bytes();
+    if let (Some(&f), Some(&l)) = (b.first(), b.last())
+        && f > b' '
+        && f < 0x80
+        && l > b' '
+        && l < 0x80
+    {
+        return s;
+    }
+    s.trim_matches(is_pad)
+}
+
+/// Maps a full-width ASCII variant (U+FF01..U+FF5E) to its ASCII character.
+fn ascii_of(c: char) -> Option<u8> {
+    match c {
+        '\u{ff01}'..='\u{ff5e}' => Some((c as u32 - 0xff01 + 0x21) as u8),
+        c if c.is_ascii() => Some(c as u8),
+        _ => None,
+    }
+}
+
+/// A date with an optional time of day, as found in a date or date-time
+/// column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DateTime {
+    /// The calendar date.
+    pub date: NaiveDate,
+    /// The time of day, when the value carried one.
+    pub time: Option<NaiveTime>,
+}
+
+const DATE_FORMS: &str = "expected a date such as 2023-06-01, 2023/6/1, 2023.6.1, 2023年6月1日 or 20230601, optionally followed by a time such as 14:22 or 14:22:10";
+
+/// Parses a date, optionally followed by a time (spec section 3).
+///
+/// Accepted: `2023-06-01`, `2023/6/1`, `2023.6.1`, `2023年6月1日`,
+/// `20230601`, each optionally followed by `14:22` or `14:22:10` after a
+/// space or `T`. Full-width digits and separators are accepted. Impossible
+/// dates such as `2023-02-30` are rejected.
+///
+/// ```
+/// use govtally::fields::parse_date_time;
+/// let v = parse_date_time("２０２３年６月１日 14:22").unwrap();
+/// assert_eq!(v.date.to_string(), "2023-06-01");
+/// assert_eq!(v.time.unwrap().to_string(), "14:22:00");
+/// assert!(parse_date_time("2023-02-30").is_err());
+/// ```
+pub fn parse_date_time(s: &str) -> Result<DateTime, String> {
+    if let Some(v) = fast_iso(s.as_bytes()) {
+        return v;
+    }
+    // Normalise into a small ASCII buffer: digits, and one separator class
+    // per position. 年 and 月 act as date separators, 日 ends the date.
+    let mut buf = [0u8; 40];
+    let mut n = 0;
+    for c in s.chars() {
+        let a = match c {
+            '年' | '月' => b'-',
+            '日' | '号' => b'|',
+            '时' | '分' => b':',
+            '秒' => b'|',
+            '\u{3000}' => b' ',
+            c => match ascii_of(c) {
+                Some(a) => a,
+                None => return Err(DATE_FORMS.to_string()),
+            },
+        };
+        if n == buf.len() {
+            return Err(DATE_FORMS.to_string());
+        }
+        buf[n] = a;
+        n += 1;
+    }
+    parse_normalised(&buf[..n])
+}
+
+/// `YYYY-MM-DD` with an optional ` HH:MM:SS`, the form machine exports write.
+#[inline]
+fn fast_iso(b: &[u8]) -> Option<Result<DateTime, String>> {
+    if (b.len() != 10 && b.len() != 19) || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let d2 = |i: usize| -> Option<u32> {
+        let (x, y) = (b[i].wrapping_sub(b'0'), b[i + 1].wrapping_sub(b'0'));
+        (x < 10 && y < 10).then_some(x as u32 * 10 + y as u32)
+    };
+    let year = d2(0)? * 100 + d2(2)?;
+    let (month, day) = (d2(5)?, d2(8)?);
+    let time = if b.len() == 19 {
+        if (b[10] != b' ' && b[10] != b'T') || b[13] != b':' || b[16] != b':' {
+            return None;
+        }
+        Some((d2(11)?, d2(14)?, d2(17)?))
+    } else {
+        None
+    };
+    Some(build(year, month, day, time))
+}
+
+fn build(
+    year: u32,
+    month: u32,
+    day: u32,
+    time: Option<(u32, u32, u32)>,
+) -> Result<DateTime, String> {
+    let date = NaiveDate::from_ymd_opt(year as i32, month, day)
+        .filter(|_| year >= 1)
+        .ok_or_else(|| format!("{year:04}-{month:02}-{day:02} is not a calendar date"))?;
+    let time = match time {
+        None => None,
+        Some((h, m, s)) => Some(
+            NaiveTime::from_hms_opt(h, m, s)
+                .ok_or_else(|| format!("{h:02}:{m:02}:{s:02} is not a time of day"))?,
+        ),
+    };
+    Ok(DateTime { date, time })
+}
+
+fn parse_normalised(b: &[u8]) -> Result<DateTime, String> {
+    let err = || DATE_FORMS.to_string();
+    // Split the date part from the time part.
+    let (date, rest) = split_date(b).ok_or_else(err)?;
+    let (year, month, day) = date;
+    let mut rest = rest;
+    // 日 may be followed directly by the time, or by a space or T.
+    if let Some((&c, tail)) = rest.split_first()
+        && (c == b' ' || c == b'T' || c == b'|')
+    {
+        rest = tail;
+        while let Some((&b' ', tail)) = rest.split_first() {
+            rest = tail;
+        }
+    }
+    let time = if rest.is_empty() {
+        None
+    } else {
+        Some(parse_time(rest).ok_or_else(err)?)
+    };
+    Ok(DateTime {
+        time,
+        ..build(year, month, day, None)?
+    })
+}
+
+/// Parses the date part; returns it and whatever follows it.
+fn split_date(b: &[u8]) -> Option<((u32, u32, u32), &[u8])> {
+    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    if digits == 8 {
+        let n = |r: std::ops::Range<usize>| num(&b[r]);
+        let rest = &b[8..];
+        if !rest.is_empty() && !matches!(rest[0], b' ' | b'T') {
+            return None;
+        }
+        return Some(((n(0..4)?, n(4..6)?, n(6..8)?), rest));
+    }
+    if digits != 4 {
+        return None;
+    }
+    let sep = *b.get(4)?;
+    if !matches!(sep, b'-' | b'/' | b'.') {
+        return None;
+    }
+    let year = num(&b[..4])?;
+    let rest = &b[5..];
+    let m_len = rest.iter().take_while(|c| c.is_ascii_digit()).count();
+    if !(1..=2).contains(&m_len) || rest.get(m_len) != Some(&sep) {
+        return None;
+    }
+    let month = num(&rest[..m_len])?;
+    let rest = &rest[m_len + 1..];
+    let d_len = rest.iter().take_while(|c| c.is_ascii_digit()).count();
+    if !(1..=2).contains(&d_len) {
+        return None;
+    }
+    let day = num(&rest[..d_len])?;
+    Some(((year, month, day), &rest[d_len..]))
+}
+
+/// `H:MM`, `HH:MM` or `HH:MM:SS` (a trailing `|` from 秒 is allowed).
+fn parse_time(b: &[u8]) -> Option<NaiveTime> {
+    let b = b.strip_suffix(b"|").unwrap_or(b);
+    let mut parts = b.split(|&c| c == b':');
+    let h = parts.next()?;
+    let m = parts.next()?;
+    let s = parts.next();
+    if parts.next().is_some() || h.is_empty() || h.len() > 2 || m.len() != 2 {
+        return None;
+    }
+    if let Some(s) = s
+        && s.len() != 2
+    {
+        return None;
+    }
+    let sec = match s {
+        Some(s) => num(s)?,
+        None => 0,
+    };
+    NaiveTime::from_hms_opt(num(h)?, num(m)?, sec)
+}
+
+fn num(b: &[u8]) -> Option<u32> {
+    if b.is_empty() || b.len() > 9 {
+        return None;
+    }
+    b.iter().try_fold(0u32, |acc, &c| {
+        c.is_ascii_digit().then(|| acc * 10 + (c - b'0') as u32)
+    })
+}
+
+/// Parses a yes/no flag: 是/否, Y/N, yes/no, true/false, 1/0, √/×
+/// (ASCII case ignored, full-width forms accepted).
+///
+/// ```
+/// use govtally::fields::parse_bool;
+/// assert_eq!(parse_bool("是"), Ok(true));
+/// assert_eq!(parse_bool("No"), Ok(false));
+/// assert!(parse_bool("待定").is_err());
+/// ```
+pub fn parse_bool(s: &str) -> Result<bool, String> {
+    let mut ascii = [0u8; 5];
+    let mut n = 0;
+    for c in s.chars() {
+        match c {
+            '是' | '√' | '✓' if s.chars().count() == 1 => return Ok(true),
+            '否' | '×' | '✗' if s.chars().count() == 1 => return Ok(false),
+            c => match ascii_of(c) {
+                Some(a) if n < ascii.len() => {
+                    ascii[n] = a.to_ascii_lowercase();
+                    n += 1;
+                }
+                _ => return Err(BOOL_FORMS.to_string()),
+            },
+        }
+    }
+    match &ascii[..n] {
+        b"y" | b"yes" | b"true" | b"1" => Ok(true),
+        b"n" | b"no" | b"false" | b"0" => Ok(false),
+        _ => Err(BOOL_FORMS.to_string()),
+    }
+}
+
+const BOOL_FORMS: &str = "expected 是/否, Y/N, yes/no, true/false, 1/0 or √/×";
+
+/// Parses a non-negative integer: ASCII or full-width digits, with optional
+/// thousands separators (`1,234` or `1，234`) in groups of three.
+///
+/// ```
+/// use govtally::fields::parse_count;
+/// assert_eq!(parse_count("１,２３４"), Ok(1234));
+/// assert!(parse_count("1,2,3").is_err());
+/// assert!(parse_count("12 条").is_err());
+/// ```
+pub fn parse_count(s: &str) -> Result<u64, String> {
+    let err = || "expected a non-negative whole number such as 12 or 1,234".to_string();
+    let mut value: u64 = 0;
+    let mut digits = 0usize; // digits in the current group
+    let mut groups = 0usize; // separators seen
+    let mut first_group = 0usize;
+    for c in s.chars() {
+        let a = match c {
+            '，' => b',',
+            c => ascii_of(c).ok_or_else(err)?,
+        };
+        match a {
+            b'0'..=b'9' => {
+                value = value
+                    .checked_mul(10)
+                    .and_then(|v| v.checked_add((a - b'0') as u64))
+                    .ok_or_else(|| "number is too large".to_string())?;
+                digits += 1;
+            }
+            b',' => {
+                if groups == 0 {
+                    first_group = digits;
+                    if !(1..=3).contains(&digits) {
+                        return Err(err());
+                    }
+                } else if digits != 3 {
+                    return Err(err());
+                }
+                groups += 1;
+                digits = 0;
+            }
+            _ => return Err(err()),
+        }
+    }
+    if digits == 0 || (groups > 0 && digits != 3) || (groups > 0 && first_group == 0) {
+        return Err(err());
+    }
+    Ok(value)
+}
+
+/// Separators of a list cell (spec 2.2 `partners`).
+pub fn is_list_separator(c: char) -> bool {
+    matches!(c, ',' | '，' | '、' | ';' | '；' | '/')
+}
+
+/// Splits a list cell on `, ， 、 ; ； /`, trimming items and dropping empty
+/// ones.
+///
+/// ```
+/// use govtally::fields::split_list;
+/// let v: Vec<&str> = split_list("市场监管局、 司法局；；住建局").collect();
+/// assert_eq!(v, ["市场监管局", "司法局", "住建局"]);
+/// ```
+pub fn split_list(s: &str) -> impl Iterator<Item = &str> {
+    s.split(is_list_separator)
+        .map(trim)
+        .filter(|x| !x.is_empty())
+}
+
+/// Normalises a header cell for matching: trims ASCII and full-width white
+/// space and BOMs, and lower-cases ASCII letters.
+pub fn normalise_header(s: &str) -> String {
+    trim(s).to_ascii_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> String {
+        let v = parse_date_time(s).unwrap();
+        match v.time {
+            Some(t) => format!("{} {}", v.date, t),
+            None => v.date.to_string(),
+        }
+    }
+
+    #[test]
+    fn dates_in_every_spec_form() {
+        assert_eq!(d("2023-06-01"), "2023-06-01");
+        assert_eq!(d("2023/6/1"), "2023-06-01");
+        assert_eq!(d("2023.6.1"), "2023-06-01");
+        assert_eq!(d("2023年6月1日"), "2023-06-01");
+        assert_eq!(d("2023年06月01日"), "2023-06-01");
+        assert_eq!(d("20230601"), "2023-06-01");
+        assert_eq!(d("2023-06-01 14:22"), "2023-06-01 14:22:00");
+        assert_eq!(d("2023-06-01T14:22:10"), "2023-06-01 14:22:10");
+        assert_eq!(d("2023/6/1 9:05"), "2023-06-01 09:05:00");
+        assert_eq!(d("2023年6月1日 14:22"), "2023-06-01 14:22:00");
+        assert_eq!(d("2023年6月1日14:22"), "2023-06-01 14:22:00");
+        assert_eq!(d("20230601 14:22:10"), "2023-06-01 14:22:10");
+        assert_eq!(d("２０２３－０６－０１"), "2023-06-01");
+        assert_eq!(d("２０２３年６月１日"), "2023-06-01");
+        assert_eq!(d("2024-02-29"), "2024-02-29");
+        assert_eq!(d("2023-12-31 23:59:59"), "2023-12-31 23:59:59");
+    }
+
+    #[test]
+    fn impossible_and_malformed_dates_are_rejected() {
+        for bad in [
+            "2023-02-29",
+            "2023-02-30",
+            "0000-00-00",
+            "2023-13-01",
+            "2023-06-01 24:00",
+            "2023-06-01 12:60",
+            "2023-6-1-",
+            "2023/06-01",
+            "45078",
+            "2023",
+            "二〇二三年六月一日",
+            "2023-06-01 14",
+            "#N/A",
+            "",
+            "2023-06-01 14:22:10:11",
+        ] {
+            assert!(parse_date_time(bad).is_err(), "{bad} accepted");
+        }
+        assert_eq!(
+            parse_date_time("2023-02-29").unwrap_err(),
+            "2023-02-29 is not a calendar date"
+        );
+    }
+
+    #[test]
+    fn booleans() {
+        for t in ["是", "Y", "y", "YES", "yes", "True", "1", "√", "１"] {
+            assert_eq!(parse_bool(t), Ok(true), "{t}");
+        }
+        for f in ["否", "N", "no", "FALSE", "0", "×", "０"] {
+            assert_eq!(parse_bool(f), Ok(false), "{f}");
+        }
+        for bad in ["待定", "是否", "2", "yess", "", "t"] {
+            assert!(parse_bool(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn counts() {
+        assert_eq!(parse_count("0"), Ok(0));
+        assert_eq!(parse_count("110"), Ok(110));
+        assert_eq!(parse_count("１２"), Ok(12));
+        assert_eq!(parse_count("1,234,567"), Ok(1_234_567));
+        assert_eq!(parse_count("1，234"), Ok(1234));
+        assert_eq!(parse_count("18446744073709551615"), Ok(u64::MAX));
+        for bad in [
+            "1,2,3",
+            "12 条",
+            "-1",
+            "+1",
+            "1.5",
+            "1,23",
+            ",123",
+            "1234,567",
+            "123,",
+            "",
+            "=SUM(A1:A3)",
+            "18446744073709551616",
+        ] {
+            assert!(parse_count(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn trimming_and_lists() {
+        assert_eq!(trim("\u{3000} 人社局 \t"), "人社局");
+        assert_eq!(trim("\u{feff}编号"), "编号");
+        assert_eq!(trim("abc"), "abc");
+        assert_eq!(normalise_header(" Review_ID\u{3000}"), "review_id");
+        let v: Vec<&str> = split_list("a,b，c、d;e；f/g").collect();
+        assert_eq!(v, ["a", "b", "c", "d", "e", "f", "g"]);
+        assert_eq!(split_list(" ， ").count(), 0);
+    }
+}

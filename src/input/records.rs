@@ -1,0 +1,415 @@
+//! CSV record splitting (RFC 4180) over ASCII-compatible bytes, fed in
+//! chunks of any size.
+//!
+//! Quoted fields may hold delimiters, doubled quotes and line breaks; CRLF,
+//! LF and a lone CR end a record. The splitter keeps one record's bytes at a
+//! time, never the file, and stops growing a record at the configured limits
+//! (the rest of an oversized record is scanned, not stored).
+
+/// Limits on what one record may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordLimits {
+    /// Most bytes one record may hold (field contents, after unquoting).
+    pub max_record_bytes: usize,
+    /// Most fields one record may hold.
+    pub max_fields: usize,
+}
+
+/// Why a record was not kept whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overflow {
+    /// The record grew past `max_record_bytes`.
+    TooLong,
+    /// The record had more than `max_fields` fields.
+    TooManyFields,
+    /// A quoted field was still open at the end of the input.
+    UnclosedQuote,
+}
+
+/// One record, borrowed from the splitter.
+pub struct Record<'a> {
+    /// The line (1-based) on which the record starts.
+    pub line: u64,
+    /// Whether the record held nothing but white space and delimiters.
+    pub blank: bool,
+    /// Set when the record could not be kept whole.
+    pub overflow: Option<Overflow>,
+    bytes: &'a [u8],
+    ends: &'a [usize],
+}
+
+impl<'a> Record<'a> {
+    /// Number of fields.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether the record has no fields (never true for a delivered record).
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The bytes of field `i`, unquoted.
+    #[inline]
+    pub fn field(&self, i: usize) -> Option<&'a [u8]> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        Some(&self.bytes[start..end])
+    }
+
+    /// All bytes of the record (fields concatenated), for messages.
+    pub fn bytes(&self) -> &'a [u8] {
+        self.bytes
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    QuoteInQuoted,
+    AfterCr,
+}
+
+/// Streaming record splitter.
+pub struct Splitter {
+    delimiter: Option<u8>,
+    limits: RecordLimits,
+    state: State,
+    /// Bytes of the first line while the delimiter is being chosen.
+    probe: Vec<u8>,
+    record: Vec<u8>,
+    ends: Vec<usize>,
+    line: u64,
+    record_line: u64,
+    quoted: bool,
+    overflow: Option<Overflow>,
+    special: [bool; 256],
+}
+
+impl Splitter {
+    /// A splitter; `delimiter` None chooses tab or comma from the first line.
+    pub fn new(delimiter: Option<u8>, limits: RecordLimits) -> Self {
+        let mut s = Splitter {
+            delimiter: None,
+            limits,
+            state: State::FieldStart,
+            probe: Vec::new(),
+            record: Vec::with_capacity(256),
+            ends: Vec::with_capacity(16),
+            line: 1,
+            record_line: 1,
+            quoted: false,
+            overflow: None,
+            special: [false; 256],
+        };
+        if let Some(d) = delimiter {
+            s.set_delimiter(d);
+        }
+        s
+    }
+
+    /// The delimiter in use, once chosen.
+    pub fn delimiter(&self) -> Option<u8> {
+        self.delimiter
+    }
+
+    fn set_delimiter(&mut self, d: u8) {
+        self.delimiter = Some(d);
+        self.special = [false; 256];
+        for b in [d, b'\r', b'\n'] {
+            self.special[b as usize] = true;
+        }
+    }
+
+    /// Feeds decoded bytes; each complete record goes to `on_record`.
+    pub fn feed(&mut self, input: &[u8], on_record: &mut dyn FnMut(&Record<'_>)) {
+        if self.delimiter.is_none() {
+            self.probe.extend_from_slice(input);
+            let Some(d) = choose_delimiter(&self.probe, false, self.limits.max_record_bytes) else {
+                return;
+            };
+            self.set_delimiter(d);
+            let probe = std::mem::take(&mut self.probe);
+            self.split(&probe, on_record);
+            return;
+        }
+        self.split(input, on_record);
+    }
+
+    /// Ends the input: delivers a last record without a line break, and
+    /// reports a quoted field left open.
+    pub fn finish(&mut self, on_record: &mut dyn FnMut(&Record<'_>)) {
+        if self.delimiter.is_none() {
+            let d = choose_delimiter(&self.probe, true, usize::MAX).unwrap_or(b',');
+            self.set_delimiter(d);
+            let probe = std::mem::take(&mut self.probe);
+            self.split(&probe, on_record);
+        }
+        match self.state {
+            State::FieldStart if self.ends.is_empty() && self.record.is_empty() => {}
+            State::AfterCr => {}
+            State::Quoted => {
+                self.overflow.get_or_insert(Overflow::UnclosedQuote);
+                self.end_record(on_record);
+            }
+            _ => self.end_record(on_record),
+        }
+        self.state = State::FieldStart;
+    }
+
+    #[inline]
+    fn push_bytes(&mut self, bytes: &[u8]) {
+        if self.record.len() + bytes.len() <= self.limits.max_record_bytes {
+            self.record.extend_from_slice(bytes);
+        } else {
+            self.overflow.get_or_insert(Overflow::TooLong);
+        }
+    }
+
+    #[inline]
+    fn end_field(&mut self) {
+        if self.ends.len() < self.limits.max_fields {
+            self.ends.push(self.record.len());
+        } else {
+            self.overflow.get_or_insert(Overflow::TooManyFields);
+        }
+    }
+
+    fn end_record(&mut self, on_record: &mut dyn FnMut(&Record<'_>)) {
+        self.end_field();
+        let blank = !self.quoted && self.record.iter().all(|&b| b == b' ' || b == b'\t');
+        on_record(&Record {
+            line: self.record_line,
+            blank,
+            overflow: self.overflow,
+            bytes: &self.record,
+            ends: &self.ends,
+        });
+        self.record.clear();
+        self.ends.clear();
+        self.quoted = false;
+        self.overflow = None;
+    }
+
+    fn split(&mut self, input: &[u8], on_record: &mut dyn FnMut(&Record<'_>)) {
+        let delim = self.delimiter.expect("delimiter chosen before splitting");
+        let n = input.len();
+        let mut i = 0;
+        while i < n {
+            match self.state {
+                State::FieldStart => {
+                    if input[i] == b'"' {
+                        self.quoted = true;
+                        self.state = State::Quoted;
+                        i += 1;
+                    } else {
+                        self.state = State::Unquoted;
+                    }
+                }
+                State::Unquoted => {
+                    let start = i;
+                    while i < n && !self.special[input[i] as usize] {
+                        i += 1;
+                    }
+                    self.push_bytes(&input[start..i]);
+                    if i == n {
+                        break;
+                    }
+                    let b = input[i];
+                    i += 1;
+                    self.after_field(b, delim, on_record);
+                }
+                State::Quoted => {
+                    let start = i;
+                    while i < n && input[i] != b'"' {
+                        if input[i] == b'\n' {
+                            self.line += 1;
+                        }
+                        i += 1;
+                    }
+                    self.push_bytes(&input[start..i]);
+                    if i == n {
+                        break;
+                    }
+                    i += 1;
+                    self.state = State::QuoteInQuoted;
+                }
+                State::QuoteInQuoted => {
+                    let b = input[i];
+                    if b == b'"' {
+                        self.push_bytes(b"\"");
+                        self.state = State::Quoted;
+                        i += 1;
+                    } else if b == delim || b == b'\r' || b == b'\n' {
+                        i += 1;
+                        self.after_field(b, delim, on_record);
+                    } else {
+                        // Text after a closing quote is kept, as most CSV
+                        // readers (and Excel) do: "abc"def reads abcdef.
+                        self.state = State::Unquoted;
+                    }
+                }
+                State::AfterCr => {
+                    if input[i] == b'\n' {
+                        i += 1;
+                    }
+                    self.line += 1;
+                    self.record_line = self.line;
+                    self.state = State::FieldStart;
+                }
+            }
+        }
+    }
+
+    /// Handles the delimiter or line break that ended a field.
+    #[inline]
+    fn after_field(&mut self, b: u8, delim: u8, on_record: &mut dyn FnMut(&Record<'_>)) {
+        if b == delim {
+            self.end_field();
+            self.state = State::FieldStart;
+        } else if b == b'\n' {
+            self.end_record(on_record);
+            self.line += 1;
+            self.record_line = self.line;
+            self.state = State::FieldStart;
+        } else {
+            self.end_record(on_record);
+            self.state = State::AfterCr;
+        }
+    }
+}
+
+/// Tab when the first non-blank line has tabs and no commas, else comma.
+/// None while that line is not complete yet.
+fn choose_delimiter(probe: &[u8], last: bool, max: usize) -> Option<u8> {
+    let mut rest = probe;
+    loop {
+        let end = rest.iter().position(|&b| b == b'\n' || b == b'\r');
+        let line = match end {
+            Some(e) => &rest[..e],
+            None if last || rest.len() >= max => rest,
+            None => return None,
+        };
+        let blank = line.iter().all(|&b| b == b' ' || b == b'\t');
+        if !blank || end.is_none() {
+            let tabs = line.contains(&b'\t');
+            let commas = line.contains(&b',');
+            return Some(if tabs && !commas { b'\t' } else { b',' });
+        }
+        rest = &rest[end.unwrap() + 1..];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIMITS: RecordLimits = RecordLimits {
+        max_record_bytes: 1 << 20,
+        max_fields: 1000,
+    };
+
+    type Rec = (u64, bool, Option<Overflow>, Vec<String>);
+
+    fn split(input: &[u8], chunk: usize, delim: Option<u8>, limits: RecordLimits) -> Vec<Rec> {
+        let mut s = Splitter::new(delim, limits);
+        let mut out = Vec::new();
+        let mut cb = |r: &Record<'_>| {
+            let f = (0..r.len())
+                .map(|i| String::from_utf8(r.field(i).unwrap().to_vec()).unwrap())
+                .collect();
+            out.push((r.line, r.blank, r.overflow, f));
+        };
+        for c in input.chunks(chunk.max(1)) {
+            s.feed(c, &mut cb);
+        }
+        s.finish(&mut cb);
+        out
+    }
+
+    fn rec(line: u64, fields: &[&str]) -> Rec {
+        (
+            line,
+            false,
+            None,
+            fields.iter().map(|s| s.to_string()).collect(),
+        )
+    }
+
+    #[test]
+    fn rfc4180_quoting_and_line_ends_in_every_chunking() {
+        let input =
+            b"a,b,c\r\n\"x,1\",\"say \"\"hi\"\"\",\"two\r\nlines\"\n\n1,,3\r\nlast,\"\",end";
+        let want = vec![
+            rec(1, &["a", "b", "c"]),
+            rec(2, &["x,1", "say \"hi\"", "two\r\nlines"]),
+            (4, true, None, vec![String::new()]),
+            rec(5, &["1", "", "3"]),
+            (6, false, None, vec!["last".into(), "".into(), "end".into()]),
+        ];
+        for chunk in [1, 2, 3, 5, 7, 64, 1 << 20] {
+            assert_eq!(split(input, chunk, None, LIMITS), want, "chunk {chunk}");
+        }
+    }
+
+    #[test]
+    fn lone_cr_and_blank_variants() {
+        let got = split(b"a,b\r1,2\r\r,\n  \n\"\"\n", 1, None, LIMITS);
+        assert_eq!(got[0], rec(1, &["a", "b"]));
+        assert_eq!(got[1], rec(2, &["1", "2"]));
+        assert!(got[2].1 && got[2].0 == 3, "{:?}", got[2]);
+        assert!(got[3].1 && got[3].0 == 4, "a line of delimiters is blank");
+        assert!(got[4].1 && got[4].0 == 5, "white space only is blank");
+        assert!(
+            !got[5].1,
+            "a quoted empty field is a value, not a blank line"
+        );
+        assert_eq!(got.len(), 6);
+    }
+
+    #[test]
+    fn tab_is_chosen_only_without_commas() {
+        assert_eq!(
+            split(b"a\tb\n1\t2", 3, None, LIMITS)[1],
+            rec(2, &["1", "2"])
+        );
+        assert_eq!(
+            split(b"a\tb,c\n", 3, None, LIMITS)[0],
+            rec(1, &["a\tb", "c"])
+        );
+        assert_eq!(
+            split(b"\n\na\tb\n1\t2\n", 1, None, LIMITS)[3],
+            rec(4, &["1", "2"])
+        );
+        assert_eq!(
+            split(b"a;b\n", 1, Some(b';'), LIMITS)[0],
+            rec(1, &["a", "b"])
+        );
+    }
+
+    #[test]
+    fn text_after_a_closing_quote_is_kept() {
+        assert_eq!(
+            split(b"\"ab\"cd,e\n", 1, None, LIMITS)[0],
+            rec(1, &["abcd", "e"])
+        );
+    }
+
+    #[test]
+    fn limits_and_unclosed_quotes() {
+        let small = RecordLimits {
+            max_record_bytes: 4,
+            max_fields: 3,
+        };
+        let got = split(b"ab,cd\nabcdef\n1,2,3,4\nok\n", 2, Some(b','), small);
+        assert_eq!(got[0].2, None);
+        assert_eq!(got[1].2, Some(Overflow::TooLong));
+        assert_eq!(got[2].2, Some(Overflow::TooManyFields));
+        assert_eq!(got[3], rec(4, &["ok"]));
+        let got = split(b"a,b\n1,\"open\nstill\n", 3, None, LIMITS);
+        assert_eq!(got[1].0, 2);
+        assert_eq!(got[1].2, Some(Overflow::UnclosedQuote));
+    }
+}

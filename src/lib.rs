@@ -1,0 +1,50 @@
+//! # govtally
+//!
+//! Exact figures for the annual rule-of-law government report
+//! (法治政府建设年度报告) from the CSV exports of business ledgers:
+//! legality reviews, "double random, one public" inspections, petitions and
+//! consultations — accounting for every row.
+//!
+//! Exports are read as they really are: GB18030/GBK, UTF-8 with or without
+//! BOM, UTF-16 "Unicode text" with tabs; Chinese dates, 是/否 flags,
+//! full-width digits; columns in any order under any documented alias.
+//!
+//! ```
+//! use govtally::{Dataset, Options, Tally};
+//!
+//! let csv = "审查编号,文件类型,收文日期,审结日期,审查意见数\n\
+//!            H1,行政合同,2023-01-05,2023-01-09,2\n\
+//!            H2,规范性文件,2023年3月1日,,１\n\
+//!            H1,行政合同,2023-01-05,2023-01-09,2\n";
+//! let mut tally = Tally::new(Dataset::Legality, &Options::default().year(2023)?)?;
+//! tally.feed(csv.as_bytes())?;
+//! let report = tally.finish()?;
+//! assert_eq!(report.figure("reviews.by_type.administrative_contract"), Some(1.into()));
+//! assert_eq!(report.figure("opinions.total"), Some(3.into()));
+//! assert_eq!(report.figure("reviews.pending"), Some(1.into()));
+//! assert_eq!(report.rows.duplicates, 1);
+//! # Ok::<(), govtally::Error>(())
+//! ```
+//!
+//! The pipeline is `bytes → decode → split records → map header → typed
+//! cells → validate → de-duplicate → aggregate → report`; see
+//! [`Tally`] for streaming, [`tally_file`] for files, and `docs/` in the
+//! repository for the JSON schema, columns and rules.
+
+#![deny(missing_docs)]
+#![deny(unsafe_code)]
+
+pub mod datasets;
+mod error;
+pub mod input;
+mod options;
+pub mod report;
+pub mod stats;
+mod tally;
+
+pub use datasets::Dataset;
+pub use error::{Error, FileError, Problem, Result};
+pub use input::fields;
+pub use options::{BadRowPolicy, Encoding, Limits, Options, Period, Rounding};
+pub use report::{Figures, Report, RowCounts};
+pub use tally::{Tally, UNNAMED, detect_dataset, tally_file, tally_files};

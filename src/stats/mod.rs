@@ -1,0 +1,5 @@
+//! Building blocks the datasets share: exact two-decimal figures, counters
+//! and collision-proof distinct sets.
+
+pub mod change;
+pub mod distinct;
