@@ -48,3 +48,8 @@ pub use input::fields;
 pub use options::{BadRowPolicy, Encoding, Limits, Options, Period, Rounding};
 pub use report::{Figures, Report, RowCounts};
 pub use tally::{Tally, UNNAMED, detect_dataset, tally_file, tally_files};
+
+/// The README's Rust example runs as a doc test.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

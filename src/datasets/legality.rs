@@ -297,7 +297,7 @@ impl ReviewDays {
             let lo = nth((count - 1) / 2);
             let hi = nth(count / 2);
             // (lo + hi) / 2 has at most one decimal: exact in hundredths.
-            Decimal2((lo + hi) as i64 * 50)
+            Decimal2((lo + hi) * 50)
         });
         ReviewDays {
             count,

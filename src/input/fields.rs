@@ -160,8 +160,11 @@ fn parse_normalised(b: &[u8]) -> Result<DateTime, String> {
     })
 }
 
+/// Year, month, day.
+type Ymd = (u32, u32, u32);
+
 /// Parses the date part; returns it and whatever follows it.
-fn split_date(b: &[u8]) -> Option<((u32, u32, u32), &[u8])> {
+fn split_date(b: &[u8]) -> Option<(Ymd, &[u8])> {
     let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
     if digits == 8 {
         let n = |r: std::ops::Range<usize>| num(&b[r]);
