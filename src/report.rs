@@ -57,8 +57,8 @@ impl PeriodInfo {
 /// `rows.*`: read = counted + out_of_period + duplicates + blank + rejected.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct RowCounts {
-    /// Lines after the header, as records (a quoted line break does not
-    /// start a new one).
+    /// Records read other than the header (a quoted line break does not
+    /// start a new one); blank lines before the header count too.
     pub read: u64,
     /// Rows that feed a figure.
     pub counted: u64,

@@ -260,7 +260,7 @@ impl Sink {
             return;
         };
         self.rows.read += 1;
-        if rec.blank {
+        if is_blank(rec, enc) {
             self.rows.blank += 1;
             return;
         }
@@ -299,7 +299,7 @@ impl Sink {
     }
 
     fn header_record(&mut self, rec: &Record<'_>, enc: SourceEncoding) {
-        if rec.blank {
+        if is_blank(rec, enc) {
             // Blank lines before the header are lines read too.
             self.rows.read += 1;
             self.rows.blank += 1;
@@ -339,6 +339,16 @@ impl Sink {
             Err(e) => self.fatal = Some(e),
         }
     }
+}
+
+/// A blank line: nothing but white space (ASCII, U+3000, …) and delimiters.
+fn is_blank(rec: &Record<'_>, enc: SourceEncoding) -> bool {
+    rec.blank
+        || (rec.blank_candidate
+            && (0..rec.len()).all(|i| {
+                enc.decode_field(rec.field(i).unwrap_or(&[]))
+                    .is_ok_and(|s| trim(&s).is_empty())
+            }))
 }
 
 /// A row whose shape is wrong: too long, too many fields, an unclosed
@@ -457,7 +467,7 @@ pub fn detect_dataset(path: impl AsRef<Path>, options: &Options) -> Result<Datas
         let n = file.read(&mut buf).map_err(io)?;
         let last = n == 0;
         let mut on_record = |rec: &Record<'_>, enc: SourceEncoding| {
-            if header.is_some() || rec.blank {
+            if header.is_some() || is_blank(rec, enc) {
                 return;
             }
             header = Some(if rec.overflow.is_some() {

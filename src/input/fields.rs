@@ -141,8 +141,11 @@ fn parse_normalised(b: &[u8]) -> Result<DateTime, String> {
     let (year, month, day) = date;
     let mut rest = rest;
     // 日 may be followed directly by the time, or by a space or T.
+    if let Some((&b'|', tail)) = rest.split_first() {
+        rest = tail; // 日
+    }
     if let Some((&c, tail)) = rest.split_first()
-        && (c == b' ' || c == b'T' || c == b'|')
+        && (c == b' ' || c == b'T')
     {
         rest = tail;
         while let Some((&b' ', tail)) = rest.split_first() {
@@ -200,6 +203,8 @@ fn split_date(b: &[u8]) -> Option<(Ymd, &[u8])> {
 /// `H:MM`, `HH:MM` or `HH:MM:SS` (a trailing `|` from 秒 is allowed).
 fn parse_time(b: &[u8]) -> Option<NaiveTime> {
     let b = b.strip_suffix(b"|").unwrap_or(b);
+    // 14时22分 ends with the separator 分 became.
+    let b = b.strip_suffix(b":").unwrap_or(b);
     let mut parts = b.split(|&c| c == b':');
     let h = parts.next()?;
     let m = parts.next()?;
@@ -361,6 +366,8 @@ mod tests {
         assert_eq!(d("2023/6/1 9:05"), "2023-06-01 09:05:00");
         assert_eq!(d("2023年6月1日 14:22"), "2023-06-01 14:22:00");
         assert_eq!(d("2023年6月1日14:22"), "2023-06-01 14:22:00");
+        assert_eq!(d("2023年6月1日T14:22"), "2023-06-01 14:22:00");
+        assert_eq!(d("2023年6月1日　14时22分"), "2023-06-01 14:22:00");
         assert_eq!(d("20230601 14:22:10"), "2023-06-01 14:22:10");
         assert_eq!(d("２０２３－０６－０１"), "2023-06-01");
         assert_eq!(d("２０２３年６月１日"), "2023-06-01");

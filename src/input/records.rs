@@ -30,8 +30,13 @@ pub enum Overflow {
 pub struct Record<'a> {
     /// The line (1-based) on which the record starts.
     pub line: u64,
-    /// Whether the record held nothing but white space and delimiters.
+    /// Whether the record held nothing but ASCII white space and
+    /// delimiters.
     pub blank: bool,
+    /// Whether the record may be blank once decoded: no quoted field, and
+    /// nothing but white space, delimiters and non-ASCII bytes (U+3000 is
+    /// white space too).
+    pub blank_candidate: bool,
     /// Set when the record could not be kept whole.
     pub overflow: Option<Overflow>,
     bytes: &'a [u8],
@@ -179,10 +184,17 @@ impl Splitter {
 
     fn end_record(&mut self, on_record: &mut dyn FnMut(&Record<'_>)) {
         self.end_field();
-        let blank = !self.quoted && self.record.iter().all(|&b| b == b' ' || b == b'\t');
+        // `all` stops at the first byte of an ordinary row.
+        let candidate = !self.quoted
+            && self
+                .record
+                .iter()
+                .all(|&b| b == b' ' || b == b'\t' || b >= 0x80);
+        let blank = candidate && self.record.is_ascii();
         on_record(&Record {
             line: self.record_line,
             blank,
+            blank_candidate: candidate,
             overflow: self.overflow,
             bytes: &self.record,
             ends: &self.ends,
