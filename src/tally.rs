@@ -270,8 +270,13 @@ impl Sink {
             return;
         }
         let mut problems = std::mem::take(&mut self.scratch);
+        let whole = match enc {
+            SourceEncoding::Gb18030 if !rec.bytes().is_ascii() => None,
+            _ => rec.utf8(),
+        };
         let mut cells = Cells {
             record: rec,
+            whole,
             map,
             encoding: enc,
             file: &self.file,
@@ -368,9 +373,10 @@ fn shape_problem(
         reason,
     };
     let excerpt = || {
-        let shown = match enc.decode_field(rec.bytes()) {
+        let joined = rec.joined();
+        let shown = match enc.decode_field(&joined) {
             Ok(s) => s.into_owned(),
-            Err(_) => enc.escape_invalid(rec.bytes()),
+            Err(_) => enc.escape_invalid(&joined),
         };
         shown.chars().take(80).collect::<String>()
     };

@@ -1,7 +1,7 @@
 //! `complaints` — 信访咨询件登记, one row per petition or consultation item
 //! (spec 2.3), compared with the same dates one year earlier.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -12,6 +12,7 @@ use crate::options::{Period, Rounding};
 use crate::report::Figures;
 use crate::stats::change::{Change, Decimal2};
 use crate::stats::distinct::IdKey;
+use crate::stats::groups::Groups;
 
 vocab! {
     /// 件类型: petition or consultation; `unrecorded` when empty.
@@ -51,23 +52,18 @@ pub struct Acc {
     period: Period,
     previous: Period,
     total: Pair,
-    by_category: HashMap<String, Pair>,
-    by_channel: HashMap<String, Pair>,
+    by_category: Groups<Pair>,
+    by_channel: Groups<Pair>,
     by_kind: PerVariant<ComplaintKind, Pair>,
-    /// (year, month) → count, one map per period.
-    months: [BTreeMap<(i32, u32), u64>; 2],
+    /// Counts per calendar month from the previous period's first month to
+    /// the current period's last, one slot per period.
+    months: Vec<Pair>,
+    first_month: i32,
 }
 
-fn bump(map: &mut HashMap<String, Pair>, key: Option<&str>, slot: usize) {
-    let key = key.unwrap_or(NOT_FILLED);
-    match map.get_mut(key) {
-        Some(p) => p[slot] += 1,
-        None => {
-            let mut p = [0; 2];
-            p[slot] = 1;
-            map.insert(key.to_string(), p);
-        }
-    }
+/// Months since year 0: (year, month) as one number.
+fn month_index(d: NaiveDate) -> i32 {
+    d.year() * 12 + d.month0() as i32
 }
 
 impl DatasetSpec for Complaints {
@@ -118,7 +114,7 @@ impl DatasetSpec for Complaints {
     }
 
     fn key(row: &Row<'_>) -> IdKey {
-        IdKey::of(&[&row.id])
+        IdKey::of(&row.id)
     }
 
     fn date(row: &Row<'_>) -> NaiveDate {
@@ -130,10 +126,15 @@ impl DatasetSpec for Complaints {
             period,
             previous: period.previous(),
             total: [0; 2],
-            by_category: HashMap::new(),
-            by_channel: HashMap::new(),
+            by_category: Groups::default(),
+            by_channel: Groups::default(),
             by_kind: PerVariant::default(),
-            months: [BTreeMap::new(), BTreeMap::new()],
+            months: vec![
+                [0; 2];
+                (month_index(period.end) - month_index(period.previous().start) + 1)
+                    as usize
+            ],
+            first_month: month_index(period.previous().start),
         }
     }
 
@@ -147,21 +148,19 @@ impl DatasetSpec for Complaints {
             }
             counted = true;
             acc.total[slot] += 1;
-            bump(&mut acc.by_category, row.category.as_deref(), slot);
-            bump(&mut acc.by_channel, row.channel.as_deref(), slot);
+            acc.by_category
+                .entry(row.category.as_deref().unwrap_or(NOT_FILLED))[slot] += 1;
+            acc.by_channel
+                .entry(row.channel.as_deref().unwrap_or(NOT_FILLED))[slot] += 1;
             acc.by_kind.get_mut(row.kind)[slot] += 1;
-            *acc.months[slot]
-                .entry((row.date.year(), row.date.month()))
-                .or_insert(0) += 1;
+            acc.months[(month_index(row.date) - acc.first_month) as usize][slot] += 1;
         }
         counted
     }
 
     fn figures(acc: Acc, rounding: Rounding) -> Figures {
         let change = |p: &Pair| Change::new(p[0], p[1], rounding);
-        let grouped = |m: HashMap<String, Pair>| -> BTreeMap<String, Change> {
-            m.iter().map(|(k, p)| (k.clone(), change(p))).collect()
-        };
+        let grouped = |g: Groups<Pair>| g.into_sorted(|p| change(&p));
         let months_of = |p: Period| -> Vec<(i32, u32)> {
             let mut v = Vec::new();
             let (mut y, mut m) = (p.start.year(), p.start.month());
@@ -173,7 +172,13 @@ impl DatasetSpec for Complaints {
         };
         let current_months = months_of(acc.period);
         let previous_months = months_of(acc.previous);
-        let count = |slot: usize, ym: (i32, u32)| acc.months[slot].get(&ym).copied().unwrap_or(0);
+        let count = |slot: usize, (y, m): (i32, u32)| {
+            let i = y * 12 + m as i32 - 1 - acc.first_month;
+            usize::try_from(i)
+                .ok()
+                .and_then(|i| acc.months.get(i))
+                .map_or(0, |p| p[slot])
+        };
         let mut by_month = BTreeMap::new();
         for &(y, m) in &current_months {
             let current = count(0, (y, m));

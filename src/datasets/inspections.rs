@@ -131,7 +131,7 @@ impl DatasetSpec for Inspections {
     }
 
     fn key(row: &Row<'_>) -> IdKey {
-        IdKey::of(&[&row.task, &row.object])
+        IdKey::of_parts(&[&row.task, &row.object])
     }
 
     fn date(row: &Row<'_>) -> NaiveDate {
@@ -169,7 +169,7 @@ impl DatasetSpec for Inspections {
             }
         }
         acc.inspections += 1;
-        acc.objects.insert(IdKey::of(&[&row.object]));
+        acc.objects.insert(IdKey::of(&row.object));
         *acc.results.get_mut(row.result) += 1;
         true
     }

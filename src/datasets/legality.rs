@@ -153,7 +153,7 @@ impl DatasetSpec for Legality {
     }
 
     fn key(row: &Row<'_>) -> IdKey {
-        IdKey::of(&[&row.id])
+        IdKey::of(&row.id)
     }
 
     fn date(row: &Row<'_>) -> NaiveDate {

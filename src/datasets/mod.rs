@@ -228,6 +228,8 @@ pub const NOT_FILLED: &str = "未填写";
 /// and the reason.
 pub struct Cells<'r, 'p> {
     pub(crate) record: &'r Record<'r>,
+    /// The record as text, when it could be validated in one go.
+    pub(crate) whole: Option<&'r str>,
     pub(crate) map: &'r HeaderMap,
     pub(crate) encoding: SourceEncoding,
     pub(crate) file: &'p str,
@@ -258,6 +260,14 @@ impl<'r> Cells<'r, '_> {
     /// absent or the cell empty.
     pub fn text(&mut self, col: usize) -> Option<Text<'r>> {
         let i = self.map.index[col]?;
+        if let Some(field) = self
+            .whole
+            .zip(self.record.range(i))
+            .and_then(|(s, r)| s.get(r))
+        {
+            let t = fields::trim(field);
+            return (!t.is_empty()).then_some(Cow::Borrowed(t));
+        }
         let raw = self.record.field(i).unwrap_or(&[]);
         match self.encoding.decode_field(raw) {
             Ok(Cow::Borrowed(s)) => {

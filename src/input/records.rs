@@ -41,6 +41,9 @@ pub struct Record<'a> {
     pub overflow: Option<Overflow>,
     bytes: &'a [u8],
     ends: &'a [usize],
+    /// 1 when `bytes` still holds the delimiter between fields (a record
+    /// taken straight from the input), 0 when fields were copied out.
+    gap: usize,
 }
 
 impl<'a> Record<'a> {
@@ -57,14 +60,42 @@ impl<'a> Record<'a> {
     /// The bytes of field `i`, unquoted.
     #[inline]
     pub fn field(&self, i: usize) -> Option<&'a [u8]> {
-        let end = *self.ends.get(i)?;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        Some(&self.bytes[start..end])
+        self.range(i).map(|r| &self.bytes[r])
     }
 
-    /// All bytes of the record (fields concatenated), for messages.
+    /// Where field `i` sits in [`Record::bytes`].
+    #[inline]
+    pub fn range(&self, i: usize) -> Option<std::ops::Range<usize>> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends[i - 1] + self.gap
+        };
+        Some(start..end)
+    }
+
+    /// All bytes of the record: its fields, possibly with the delimiters
+    /// between them.
     pub fn bytes(&self) -> &'a [u8] {
         self.bytes
+    }
+
+    /// The record's fields joined without delimiters, for messages.
+    pub fn joined(&self) -> Vec<u8> {
+        (0..self.len())
+            .flat_map(|i| self.field(i).unwrap_or(&[]).to_vec())
+            .collect()
+    }
+
+    /// The whole record as text when it is valid UTF-8 and every field
+    /// starts on a character boundary: one validation instead of one per
+    /// field.
+    pub fn utf8(&self) -> Option<&'a str> {
+        let s = std::str::from_utf8(self.bytes).ok()?;
+        (0..self.ends.len())
+            .all(|i| i == 0 || s.is_char_boundary(self.ends[i - 1] + self.gap))
+            .then_some(s)
     }
 }
 
@@ -91,6 +122,8 @@ pub struct Splitter {
     quoted: bool,
     overflow: Option<Overflow>,
     special: [bool; 256],
+    /// `special` plus the quote: what ends the zero-copy scan.
+    fast_special: [bool; 256],
 }
 
 impl Splitter {
@@ -108,6 +141,7 @@ impl Splitter {
             quoted: false,
             overflow: None,
             special: [false; 256],
+            fast_special: [false; 256],
         };
         if let Some(d) = delimiter {
             s.set_delimiter(d);
@@ -126,6 +160,8 @@ impl Splitter {
         for b in [d, b'\r', b'\n'] {
             self.special[b as usize] = true;
         }
+        self.fast_special = self.special;
+        self.fast_special[b'"' as usize] = true;
     }
 
     /// Feeds decoded bytes; each complete record goes to `on_record`.
@@ -198,6 +234,7 @@ impl Splitter {
             overflow: self.overflow,
             bytes: &self.record,
             ends: &self.ends,
+            gap: 0,
         });
         self.record.clear();
         self.ends.clear();
@@ -211,15 +248,19 @@ impl Splitter {
         let mut i = 0;
         while i < n {
             match self.state {
-                State::FieldStart => {
-                    if input[i] == b'"' {
-                        self.quoted = true;
-                        self.state = State::Quoted;
-                        i += 1;
-                    } else {
-                        self.state = State::Unquoted;
+                State::FieldStart
+                    if self.record.is_empty()
+                        && self.ends.is_empty()
+                        && self.overflow.is_none() =>
+                {
+                    // A record that starts here: take it straight from the
+                    // input when it has no quotes and ends in this chunk.
+                    match self.whole_record(input, i, delim, on_record) {
+                        Some(next) => i = next,
+                        None => self.field_start(input, &mut i),
                     }
                 }
+                State::FieldStart => self.field_start(input, &mut i),
                 State::Unquoted => {
                     let start = i;
                     while i < n && !self.special[input[i] as usize] {
@@ -273,6 +314,73 @@ impl Splitter {
                 }
             }
         }
+    }
+
+    #[inline]
+    fn field_start(&mut self, input: &[u8], i: &mut usize) {
+        if input[*i] == b'"' {
+            self.quoted = true;
+            self.state = State::Quoted;
+            *i += 1;
+        } else {
+            self.state = State::Unquoted;
+        }
+    }
+
+    /// The zero-copy path: a record starting at `start` with no quote that
+    /// ends within `input` is delivered as a slice of it. Returns where the
+    /// next record starts, or None to take the copying path.
+    #[inline]
+    fn whole_record(
+        &mut self,
+        input: &[u8],
+        start: usize,
+        delim: u8,
+        on_record: &mut dyn FnMut(&Record<'_>),
+    ) -> Option<usize> {
+        let n = input.len();
+        let mut i = start;
+        loop {
+            while i < n && !self.fast_special[input[i] as usize] {
+                i += 1;
+            }
+            if i == n || input[i] == b'"' || self.ends.len() == self.limits.max_fields {
+                self.ends.clear();
+                return None;
+            }
+            if input[i] != delim {
+                break;
+            }
+            self.ends.push(i - start);
+            i += 1;
+        }
+        if i - start > self.limits.max_record_bytes {
+            self.ends.clear();
+            return None;
+        }
+        self.ends.push(i - start);
+        let bytes = &input[start..i];
+        let candidate = bytes
+            .iter()
+            .all(|&b| b == b' ' || b == b'\t' || b >= 0x80 || b == delim);
+        on_record(&Record {
+            line: self.record_line,
+            blank: candidate && bytes.is_ascii(),
+            blank_candidate: candidate,
+            overflow: None,
+            bytes,
+            ends: &self.ends,
+            gap: 1,
+        });
+        self.ends.clear();
+        if input[i] == b'\n' {
+            self.line += 1;
+            self.record_line = self.line;
+            self.state = State::FieldStart;
+        } else {
+            self.state = State::AfterCr;
+        }
+        Some(i + 1)
     }
 
     /// Handles the delimiter or line break that ended a field.
