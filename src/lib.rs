@@ -35,6 +35,7 @@
 #![deny(unsafe_code)]
 
 pub mod datasets;
+mod engine;
 mod error;
 pub mod input;
 mod options;

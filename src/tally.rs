@@ -8,17 +8,17 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-use crate::datasets::{Cells, Dataset, Engine, Outcome};
-use crate::error::{Error, FileError, Problem, Result};
+use crate::datasets::Dataset;
+use crate::engine::{FileEngine, header_names, is_blank};
+use crate::error::{Error, FileError, Result};
 use crate::input::decode::{Decoder, SourceEncoding};
-use crate::input::fields::trim;
 use crate::input::header::HeaderMap;
-use crate::input::records::{Overflow, Record, RecordLimits, Splitter};
-use crate::options::{BadRowPolicy, Options};
-use crate::report::{PeriodInfo, Problems, Report, RowCounts, SCHEMA_VERSION};
+use crate::input::records::{Record, RecordLimits, Splitter};
+use crate::options::Options;
+use crate::report::Report;
 
 /// Size of the reads [`Tally::feed_file`] makes.
-const READ_CHUNK: usize = 256 * 1024;
+const READ_CHUNK: usize = 1 << 20;
 
 /// The name problems carry for input that was never named.
 pub const UNNAMED: &str = "<input>";
@@ -42,31 +42,12 @@ pub const UNNAMED: &str = "<input>";
 /// # Ok::<(), govtally::Error>(())
 /// ```
 pub struct Tally {
-    options: Options,
-    input: Option<FileInput>,
-    sink: Sink,
-}
-
-/// Decoding and splitting state of the file being read.
-struct FileInput {
-    decoder: Decoder,
-    splitter: Splitter,
-}
-
-/// Everything after splitting: header, rows, problems, figures.
-struct Sink {
     dataset: Dataset,
-    file: String,
-    header: Option<HeaderMap>,
-    /// Columns the header must fill for a row to be whole.
-    width: usize,
-    engine: Box<dyn Engine>,
-    rows: RowCounts,
-    problems: Problems,
-    max_problems: usize,
-    aliases: Vec<(String, String)>,
-    fatal: Option<FileError>,
-    scratch: Vec<Problem>,
+    options: Options,
+    /// The decoder of the file being read, if one is open.
+    decoder: Option<Decoder>,
+    engine: Box<dyn FileEngine>,
+    files: u64,
 }
 
 impl Tally {
@@ -86,96 +67,74 @@ impl Tally {
         if options.limits.max_columns == 0 || options.limits.max_record_bytes == 0 {
             return Err(Error::InvalidOption("limits must be at least 1".into()));
         }
+        if options.threads == Some(0) || options.block_bytes == 0 {
+            return Err(Error::InvalidOption(
+                "threads and block_bytes must be at least 1".into(),
+            ));
+        }
         Ok(Tally {
-            sink: Sink {
-                dataset,
-                file: UNNAMED.to_string(),
-                header: None,
-                width: 0,
-                engine: dataset.engine(options.period),
-                rows: RowCounts::default(),
-                problems: Problems::default(),
-                max_problems: options.limits.max_problems,
-                aliases: options.aliases.clone(),
-                fatal: None,
-                scratch: Vec::new(),
-            },
+            dataset,
+            engine: dataset.engine(options),
             options: options.clone(),
-            input: None,
+            decoder: None,
+            files: 0,
         })
     }
 
     /// The dataset being tallied.
     pub fn dataset(&self) -> Dataset {
-        self.sink.dataset
+        self.dataset
     }
 
     /// Ends the current file, if any, and names the next one; problems in it
     /// carry this name. Each file has its own header and encoding.
     pub fn begin_file(&mut self, name: &str) -> Result<()> {
         self.end_file()?;
-        self.sink.file = name.to_string();
-        self.open();
+        self.open(name);
         Ok(())
     }
 
-    fn open(&mut self) {
-        let limits = RecordLimits {
-            max_record_bytes: self.options.limits.max_record_bytes,
-            max_fields: self.options.limits.max_columns,
-        };
-        self.input = Some(FileInput {
-            decoder: Decoder::new(self.options.encoding),
-            splitter: Splitter::new(self.options.delimiter, limits),
-        });
-        self.sink.header = None;
+    fn open(&mut self, name: &str) {
+        self.engine.begin_file(name);
+        self.decoder = Some(Decoder::new(self.options.encoding));
+        self.files += 1;
     }
 
     /// Feeds the next bytes of the current file (starting an unnamed one if
     /// none is open).
     pub fn feed(&mut self, bytes: &[u8]) -> Result<()> {
-        if self.input.is_none() {
-            self.open();
+        if self.decoder.is_none() {
+            self.open(UNNAMED);
         }
         self.pump(bytes, false)
     }
 
     fn pump(&mut self, bytes: &[u8], last: bool) -> Result<()> {
-        self.sink.check()?;
-        let Some(FileInput { decoder, splitter }) = self.input.as_mut() else {
+        self.engine.check()?;
+        let Some(decoder) = self.decoder.as_mut() else {
             return Ok(());
         };
-        let sink = &mut self.sink;
-        let mut deliver = |b: &[u8], enc: SourceEncoding| {
-            splitter.feed(b, &mut |rec| sink.record(rec, enc));
-        };
-        let decoded = decoder.feed(bytes, last, &mut deliver);
-        if last {
-            let enc = decoder.field_encoding();
-            splitter.finish(&mut |rec| sink.record(rec, enc));
-        }
+        let engine = &mut self.engine;
+        let decoded = decoder.feed(bytes, last, &mut |b, enc| engine.feed(b, enc));
         if let Err(c) = decoded {
-            sink.fatal.get_or_insert(FileError::BomConflict {
+            engine.fail(FileError::BomConflict {
                 bom: c.bom.to_string(),
                 chosen: c.chosen.to_string(),
             });
         }
-        sink.check()
+        engine.check()
     }
 
     /// Ends the current file: the last record without a line break is read,
     /// and a file without a header is an error.
     pub fn end_file(&mut self) -> Result<()> {
-        if self.input.is_none() {
+        if self.decoder.is_none() {
             return Ok(());
         }
         self.pump(&[], true)?;
-        self.input = None;
-        if self.sink.header.is_none() {
-            self.sink.fatal = Some(FileError::NoHeader);
-            return self.sink.check();
-        }
-        Ok(())
+        self.decoder = None;
+        self.engine.end_file();
+        self.engine.check()
     }
 
     /// Reads a whole file from disk as the next file of the tally.
@@ -207,217 +166,13 @@ impl Tally {
     /// Ends the input and computes the report. Under the `fail` policy any
     /// rejected row makes this an [`Error::Rejected`] listing the problems.
     pub fn finish(mut self) -> Result<Report> {
-        if self.input.is_none() && self.sink.header.is_none() && self.sink.rows.read == 0 {
+        if self.files == 0 {
             // Nothing was ever fed: an empty input.
-            self.open();
+            self.open(UNNAMED);
         }
         self.end_file()?;
-        let sink = self.sink;
-        let mut rows = sink.rows;
-        if self.options.on_bad_row == BadRowPolicy::Fail && rows.rejected > 0 {
-            return Err(Error::Rejected {
-                rows: rows.rejected,
-                total: sink.problems.total,
-                problems: sink.problems.items,
-            });
-        }
-        let done = sink.engine.finish(self.options.rounding)?;
-        rows.counted = done.counted;
-        rows.out_of_period = done.out_of_period;
-        debug_assert!(rows.balanced(), "{rows:?}");
-        Ok(Report {
-            schema_version: SCHEMA_VERSION,
-            dataset: sink.dataset,
-            period: PeriodInfo {
-                start: done.period.start,
-                end: done.period.end,
-                inferred: done.inferred,
-            },
-            rows,
-            problems: sink.problems,
-            figures: done.figures,
-        })
+        self.engine.finish()
     }
-}
-
-impl Sink {
-    fn check(&self) -> Result<()> {
-        match &self.fatal {
-            Some(e) => Err(Error::File {
-                file: self.file.clone(),
-                error: e.clone(),
-            }),
-            None => Ok(()),
-        }
-    }
-
-    fn record(&mut self, rec: &Record<'_>, enc: SourceEncoding) {
-        if self.fatal.is_some() {
-            return;
-        }
-        let Some(map) = self.header.as_ref() else {
-            self.header_record(rec, enc);
-            return;
-        };
-        self.rows.read += 1;
-        if is_blank(rec, enc) {
-            self.rows.blank += 1;
-            return;
-        }
-        if let Some(problem) = shape_problem(rec, map, self.width, enc, &self.file) {
-            self.rows.rejected += 1;
-            self.keep(std::iter::once(problem));
-            return;
-        }
-        let mut problems = std::mem::take(&mut self.scratch);
-        let whole = match enc {
-            SourceEncoding::Gb18030 if !rec.bytes().is_ascii() => None,
-            _ => rec.utf8(),
-        };
-        let mut cells = Cells {
-            record: rec,
-            whole,
-            map,
-            encoding: enc,
-            file: &self.file,
-            problems: &mut problems,
-        };
-        match self.engine.row(&mut cells) {
-            Outcome::Rejected => {
-                self.rows.rejected += 1;
-                self.keep(problems.drain(..));
-            }
-            Outcome::Duplicate => self.rows.duplicates += 1,
-            Outcome::Counted | Outcome::OutOfPeriod | Outcome::Held => {}
-        }
-        problems.clear();
-        self.scratch = problems;
-    }
-
-    fn keep(&mut self, problems: impl Iterator<Item = Problem>) {
-        for p in problems {
-            self.problems.total += 1;
-            if self.problems.items.len() < self.max_problems {
-                self.problems.items.push(p);
-            }
-        }
-    }
-
-    fn header_record(&mut self, rec: &Record<'_>, enc: SourceEncoding) {
-        if is_blank(rec, enc) {
-            // Blank lines before the header are lines read too.
-            self.rows.read += 1;
-            self.rows.blank += 1;
-            return;
-        }
-        if let Some(o) = rec.overflow {
-            self.fatal = Some(FileError::HeaderTooLarge(match o {
-                Overflow::TooLong => "is longer than the record size limit".to_string(),
-                Overflow::TooManyFields => "has more columns than the column limit".to_string(),
-                Overflow::UnclosedQuote => "opens a quoted field that is never closed".to_string(),
-            }));
-            return;
-        }
-        let mut names = Vec::with_capacity(rec.len());
-        for i in 0..rec.len() {
-            let raw = rec.field(i).unwrap_or(&[]);
-            match enc.decode_field(raw) {
-                Ok(s) => names.push(trim(&s).to_string()),
-                Err(reason) => {
-                    self.fatal = Some(FileError::HeaderEncoding {
-                        column: i + 1,
-                        value: enc.escape_invalid(raw),
-                        reason,
-                    });
-                    return;
-                }
-            }
-        }
-        match HeaderMap::new(self.dataset.columns(), &names, &self.aliases) {
-            Ok(map) => {
-                self.width = names
-                    .iter()
-                    .rposition(|n| !n.is_empty())
-                    .map_or(0, |p| p + 1);
-                self.header = Some(map);
-            }
-            Err(e) => self.fatal = Some(e),
-        }
-    }
-}
-
-/// A blank line: nothing but white space (ASCII, U+3000, …) and delimiters.
-fn is_blank(rec: &Record<'_>, enc: SourceEncoding) -> bool {
-    rec.blank
-        || (rec.blank_candidate
-            && (0..rec.len()).all(|i| {
-                enc.decode_field(rec.field(i).unwrap_or(&[]))
-                    .is_ok_and(|s| trim(&s).is_empty())
-            }))
-}
-
-/// A row whose shape is wrong: too long, too many fields, an unclosed
-/// quote, fewer fields than the header, or non-empty fields past its end.
-fn shape_problem(
-    rec: &Record<'_>,
-    map: &HeaderMap,
-    width: usize,
-    enc: SourceEncoding,
-    file: &str,
-) -> Option<Problem> {
-    let problem = |column: String, value: String, reason: String| Problem {
-        file: file.to_string(),
-        line: rec.line,
-        column,
-        value,
-        reason,
-    };
-    let excerpt = || {
-        let joined = rec.joined();
-        let shown = match enc.decode_field(&joined) {
-            Ok(s) => s.into_owned(),
-            Err(_) => enc.escape_invalid(&joined),
-        };
-        shown.chars().take(80).collect::<String>()
-    };
-    if let Some(o) = rec.overflow {
-        let reason = match o {
-            Overflow::TooLong => {
-                "the row is longer than the record size limit (Limits::max_record_bytes)"
-            }
-            Overflow::TooManyFields => {
-                "the row has more fields than the column limit (Limits::max_columns)"
-            }
-            Overflow::UnclosedQuote => "a quoted field opened on this line is never closed",
-        };
-        return Some(problem(String::new(), excerpt(), reason.to_string()));
-    }
-    let n = rec.len();
-    if n < width {
-        return Some(problem(
-            map.names[n].clone(),
-            String::new(),
-            format!("the row has {n} fields but the header has {width}"),
-        ));
-    }
-    let extra =
-        (map.names.len()..n).find(|&i| !rec.field(i).unwrap_or(&[]).iter().all(|&b| b == b' '));
-    if let Some(i) = extra {
-        let raw = rec.field(i).unwrap_or(&[]);
-        let value = enc
-            .decode_field(raw)
-            .map(|s| s.into_owned())
-            .unwrap_or_else(|_| enc.escape_invalid(raw));
-        return Some(problem(
-            format!("(field {} past the header)", i + 1),
-            value,
-            format!(
-                "the row has {n} fields but the header has {}",
-                map.names.len()
-            ),
-        ));
-    }
-    None
 }
 
 /// Tallies one file with `options`.
@@ -481,18 +236,7 @@ pub fn detect_dataset(path: impl AsRef<Path>, options: &Options) -> Result<Datas
                     "is too large to be a header".into(),
                 ))
             } else {
-                (0..rec.len())
-                    .map(|i| {
-                        let raw = rec.field(i).unwrap_or(&[]);
-                        enc.decode_field(raw)
-                            .map(|s| trim(&s).to_string())
-                            .map_err(|reason| FileError::HeaderEncoding {
-                                column: i + 1,
-                                value: enc.escape_invalid(raw),
-                                reason,
-                            })
-                    })
-                    .collect()
+                header_names(rec, enc)
             });
         };
         let mut deliver =

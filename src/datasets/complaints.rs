@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-use super::{Cells, DatasetSpec, NOT_FILLED, PerVariant, Text, vocab};
+use super::{Cells, DatasetSpec, NOT_FILLED, PerVariant, Text, owned, vocab};
 use crate::input::header::ColumnSpec;
 use crate::options::{Period, Rounding};
 use crate::report::Figures;
@@ -113,6 +113,16 @@ impl DatasetSpec for Complaints {
         })
     }
 
+    fn into_owned<'a, 'b>(row: Row<'a>) -> Row<'b> {
+        Row {
+            id: owned(row.id),
+            date: row.date,
+            channel: row.channel.map(owned),
+            category: row.category.map(owned),
+            kind: row.kind,
+        }
+    }
+
     fn key(row: &Row<'_>) -> IdKey {
         IdKey::of(&row.id)
     }
@@ -138,7 +148,7 @@ impl DatasetSpec for Complaints {
         }
     }
 
-    fn add(acc: &mut Acc, row: &Row<'_>) -> bool {
+    fn add(acc: &mut Acc, row: &Row<'_>, _ordinal: u64) -> bool {
         // A period longer than a year overlaps its previous period; a row in
         // the overlap belongs to both.
         let mut counted = false;
@@ -156,6 +166,20 @@ impl DatasetSpec for Complaints {
             acc.months[(month_index(row.date) - acc.first_month) as usize][slot] += 1;
         }
         counted
+    }
+
+    fn merge(acc: &mut Acc, other: Acc) {
+        let add = |a: &mut Pair, b: Pair| {
+            a[0] += b[0];
+            a[1] += b[1];
+        };
+        add(&mut acc.total, other.total);
+        acc.by_category.merge(other.by_category, add);
+        acc.by_channel.merge(other.by_channel, add);
+        acc.by_kind.merge(other.by_kind, add);
+        for (a, b) in acc.months.iter_mut().zip(other.months) {
+            add(a, b);
+        }
     }
 
     fn figures(acc: Acc, rounding: Rounding) -> Figures {

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{Cells, DatasetSpec, PerVariant, Text, month_key, vocab};
+use super::{Cells, DatasetSpec, PerVariant, Text, month_key, owned, vocab};
 use crate::input::fields::split_list;
 use crate::input::header::ColumnSpec;
 use crate::options::{Period, Rounding};
@@ -51,6 +51,8 @@ pub struct Row<'r> {
 }
 
 struct Task {
+    /// The ordinal and date of the task's first in-period row.
+    first_ordinal: u64,
     first: NaiveDate,
     joint: bool,
     partners: BTreeSet<String>,
@@ -130,6 +132,17 @@ impl DatasetSpec for Inspections {
         })
     }
 
+    fn into_owned<'a, 'b>(row: Row<'a>) -> Row<'b> {
+        Row {
+            task: owned(row.task),
+            date: row.date,
+            joint: row.joint,
+            partners: row.partners.map(owned),
+            object: owned(row.object),
+            result: row.result,
+        }
+    }
+
     fn key(row: &Row<'_>) -> IdKey {
         IdKey::of_parts(&[&row.task, &row.object])
     }
@@ -148,18 +161,23 @@ impl DatasetSpec for Inspections {
         }
     }
 
-    fn add(acc: &mut Acc, row: &Row<'_>) -> bool {
+    fn add(acc: &mut Acc, row: &Row<'_>, ordinal: u64) -> bool {
         if !acc.period.contains(row.date) {
             return false;
         }
         let task = match acc.tasks.get_mut(row.task.as_ref()) {
             Some(t) => t,
             None => acc.tasks.entry(row.task.to_string()).or_insert(Task {
+                first_ordinal: ordinal,
                 first: row.date,
                 joint: false,
                 partners: BTreeSet::new(),
             }),
         };
+        if ordinal < task.first_ordinal {
+            task.first_ordinal = ordinal;
+            task.first = row.date;
+        }
         task.joint |= row.joint;
         if let Some(p) = &row.partners {
             for name in split_list(p) {
@@ -172,6 +190,27 @@ impl DatasetSpec for Inspections {
         acc.objects.insert(IdKey::of(&row.object));
         *acc.results.get_mut(row.result) += 1;
         true
+    }
+
+    fn merge(acc: &mut Acc, other: Acc) {
+        for (name, t) in other.tasks {
+            match acc.tasks.get_mut(&name) {
+                Some(mine) => {
+                    if t.first_ordinal < mine.first_ordinal {
+                        mine.first_ordinal = t.first_ordinal;
+                        mine.first = t.first;
+                    }
+                    mine.joint |= t.joint;
+                    mine.partners.extend(t.partners);
+                }
+                None => {
+                    acc.tasks.insert(name, t);
+                }
+            }
+        }
+        acc.inspections += other.inspections;
+        acc.objects.extend(other.objects);
+        acc.results.merge(other.results, |a, b| *a += b);
     }
 
     fn figures(acc: Acc, rounding: Rounding) -> Figures {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{Cells, DatasetSpec, NOT_FILLED, PerVariant, Text, vocab};
+use super::{Cells, DatasetSpec, NOT_FILLED, PerVariant, Text, owned, vocab};
 use crate::input::header::ColumnSpec;
 use crate::options::{Period, Rounding};
 use crate::report::Figures;
@@ -152,6 +152,18 @@ impl DatasetSpec for Legality {
         })
     }
 
+    fn into_owned<'a, 'b>(row: Row<'a>) -> Row<'b> {
+        Row {
+            id: owned(row.id),
+            doc_type: row.doc_type,
+            department: row.department.map(owned),
+            received: row.received,
+            completed: row.completed,
+            opinions: row.opinions,
+            conclusion: row.conclusion,
+        }
+    }
+
     fn key(row: &Row<'_>) -> IdKey {
         IdKey::of(&row.id)
     }
@@ -172,7 +184,7 @@ impl DatasetSpec for Legality {
         }
     }
 
-    fn add(acc: &mut Acc, row: &Row<'_>) -> bool {
+    fn add(acc: &mut Acc, row: &Row<'_>, _ordinal: u64) -> bool {
         if !acc.period.contains(row.received) {
             return false;
         }
@@ -196,6 +208,22 @@ impl DatasetSpec for Legality {
                 .or_insert(0) += 1;
         }
         true
+    }
+
+    fn merge(acc: &mut Acc, other: Acc) {
+        let add = |a: &mut u64, b: u64| *a += b;
+        acc.reviews.merge(other.reviews, add);
+        acc.opinions.merge(other.opinions, add);
+        acc.conclusions.merge(other.conclusions, add);
+        acc.completed += other.completed;
+        for (name, d) in other.departments {
+            let e = acc.departments.entry(name).or_default();
+            e.reviews += d.reviews;
+            e.opinions += d.opinions;
+        }
+        for (days, n) in other.days {
+            *acc.days.entry(days).or_insert(0) += n;
+        }
     }
 
     fn figures(acc: Acc, rounding: Rounding) -> Figures {

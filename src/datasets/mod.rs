@@ -69,11 +69,12 @@ impl Dataset {
         }
     }
 
-    pub(crate) fn engine(self, period: Option<Period>) -> Box<dyn Engine> {
+    pub(crate) fn engine(self, options: &crate::Options) -> Box<dyn crate::engine::FileEngine> {
+        use crate::engine::Core;
         match self {
-            Dataset::Legality => Box::new(Pipeline::<legality::Legality>::new(period)),
-            Dataset::Inspections => Box::new(Pipeline::<inspections::Inspections>::new(period)),
-            Dataset::Complaints => Box::new(Pipeline::<complaints::Complaints>::new(period)),
+            Dataset::Legality => Box::new(Core::<legality::Legality>::new(self, options)),
+            Dataset::Inspections => Box::new(Core::<inspections::Inspections>::new(self, options)),
+            Dataset::Complaints => Box::new(Core::<complaints::Complaints>::new(self, options)),
         }
     }
 }
@@ -190,6 +191,13 @@ impl<E: Vocab, V> PerVariant<E, V> {
         E::ALL.iter().copied().zip(self.values.iter())
     }
 
+    /// Combines `other` into this map value by value.
+    pub fn merge(&mut self, other: PerVariant<E, V>, mut f: impl FnMut(&mut V, V)) {
+        for (a, b) in self.values.iter_mut().zip(other.values) {
+            f(a, b);
+        }
+    }
+
     /// A new map with `f` applied to every value.
     pub fn map<W>(&self, f: impl FnMut(&V) -> W) -> PerVariant<E, W> {
         PerVariant {
@@ -220,6 +228,11 @@ impl<E: Vocab, V: Serialize> Serialize for PerVariant<E, V> {
 /// A trimmed text value borrowed from the record where it can be.
 pub type Text<'r> = Cow<'r, str>;
 
+/// A borrowed text made owned, so a row can outlive its record.
+pub fn owned<'b>(t: Text<'_>) -> Text<'b> {
+    Cow::Owned(t.into_owned())
+}
+
 /// The label free-text groupings use for an empty cell.
 pub const NOT_FILLED: &str = "未填写";
 
@@ -227,10 +240,13 @@ pub const NOT_FILLED: &str = "未填写";
 /// [`Problem`] with the line, the column's header as written, the raw value
 /// and the reason.
 pub struct Cells<'r, 'p> {
-    pub(crate) record: &'r Record<'r>,
+    /// The record: its line and where its fields are.
+    pub(crate) record: &'p Record<'p>,
+    /// The record's bytes, borrowed for as long as rows may keep them.
+    pub(crate) bytes: &'r [u8],
     /// The record as text, when it could be validated in one go.
     pub(crate) whole: Option<&'r str>,
-    pub(crate) map: &'r HeaderMap,
+    pub(crate) map: &'p HeaderMap,
     pub(crate) encoding: SourceEncoding,
     pub(crate) file: &'p str,
     pub(crate) problems: &'p mut Vec<Problem>,
@@ -268,7 +284,11 @@ impl<'r> Cells<'r, '_> {
             let t = fields::trim(field);
             return (!t.is_empty()).then_some(Cow::Borrowed(t));
         }
-        let raw = self.record.field(i).unwrap_or(&[]);
+        let raw = self
+            .record
+            .range(i)
+            .and_then(|r| self.bytes.get(r))
+            .unwrap_or(&[]);
         match self.encoding.decode_field(raw) {
             Ok(Cow::Borrowed(s)) => {
                 let t = fields::trim(s);
@@ -344,13 +364,16 @@ pub trait DatasetSpec: 'static {
     const COLUMNS: &'static [ColumnSpec];
     /// Whether rows of the previous period feed figures too (complaints).
     const COMPARES_PREVIOUS: bool = false;
-    /// A validated row, borrowing from the record.
-    type Row<'r>;
-    /// Figures being accumulated for one period.
-    type Acc;
+    /// A validated row, borrowing from the record's bytes.
+    type Row<'r>: Send + Sync;
+    /// Figures being accumulated for one period. Accumulators of disjoint
+    /// rows merge: that is how threads share the work.
+    type Acc: Send;
     /// Reads and validates a row; None when a cell failed (the problems are
     /// in `cells`).
     fn parse<'r>(cells: &mut Cells<'r, '_>) -> Option<Self::Row<'r>>;
+    /// The row with every borrowed text copied, to outlive its record.
+    fn into_owned<'a, 'b>(row: Self::Row<'a>) -> Self::Row<'b>;
     /// The row's id for de-duplication.
     fn key(row: &Self::Row<'_>) -> IdKey;
     /// The date the period applies to.
@@ -358,40 +381,29 @@ pub trait DatasetSpec: 'static {
     /// An empty accumulator for `period`.
     fn new_acc(period: Period) -> Self::Acc;
     /// Adds a row; true when it fed a figure (counted), false when it falls
-    /// outside the period.
-    fn add(acc: &mut Self::Acc, row: &Self::Row<'_>) -> bool;
+    /// outside the period. `ordinal` grows in file order (across files).
+    fn add(acc: &mut Self::Acc, row: &Self::Row<'_>, ordinal: u64) -> bool;
+    /// Adds another accumulator of the same period (disjoint rows).
+    fn merge(acc: &mut Self::Acc, other: Self::Acc);
     /// The finished figures.
     fn figures(acc: Self::Acc, rounding: Rounding) -> Figures;
 }
 
-/// What became of a data row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Outcome {
-    Rejected,
-    Duplicate,
-    Counted,
-    OutOfPeriod,
-    /// Counted or not is known only once the period is (no period given).
-    Held,
-}
-
-/// The finished result of an engine.
+/// The finished result of the shards.
 pub(crate) struct Finished {
     pub period: Period,
     pub inferred: bool,
     pub counted: u64,
     pub out_of_period: u64,
+    pub duplicates: u64,
     pub figures: Figures,
 }
 
-/// The dataset-independent face of a pipeline, so a tally holds any dataset.
-pub(crate) trait Engine: Send {
-    fn row(&mut self, cells: &mut Cells<'_, '_>) -> Outcome;
-    fn finish(self: Box<Self>, rounding: Rounding) -> Result<Finished, Error>;
-}
-
-/// De-duplication and period routing around a dataset's accumulator.
-struct Pipeline<D: DatasetSpec> {
+/// De-duplication and period routing for the rows whose ids fall in one
+/// shard of the key space. Every occurrence of an id meets the same shard,
+/// in file order, so "the first occurrence counts" holds whatever the
+/// number of shards; shards merge at the end.
+pub(crate) struct Shard<D: DatasetSpec> {
     period: Option<Period>,
     fixed: Option<D::Acc>,
     /// No period given: one accumulator per calendar year, each with the
@@ -401,11 +413,12 @@ struct Pipeline<D: DatasetSpec> {
     latest: Option<NaiveDate>,
     unique: u64,
     counted: u64,
+    duplicates: u64,
 }
 
-impl<D: DatasetSpec> Pipeline<D> {
-    fn new(period: Option<Period>) -> Self {
-        Pipeline {
+impl<D: DatasetSpec> Shard<D> {
+    pub(crate) fn new(period: Option<Period>) -> Self {
+        Shard {
             period,
             fixed: period.map(D::new_acc),
             years: BTreeMap::new(),
@@ -413,35 +426,25 @@ impl<D: DatasetSpec> Pipeline<D> {
             latest: None,
             unique: 0,
             counted: 0,
+            duplicates: 0,
         }
     }
-}
 
-// SAFETY-free Send: accumulators hold owned data only.
-impl<D: DatasetSpec> Engine for Pipeline<D>
-where
-    D::Acc: Send,
-{
-    fn row(&mut self, cells: &mut Cells<'_, '_>) -> Outcome {
-        let Some(row) = D::parse(cells) else {
-            return Outcome::Rejected;
-        };
-        if cells.failed() {
-            return Outcome::Rejected;
-        }
-        if !self.seen.insert(D::key(&row)) {
-            return Outcome::Duplicate;
+    /// Takes a valid row whose key belongs to this shard.
+    #[inline]
+    pub(crate) fn accept(&mut self, key: IdKey, row: &D::Row<'_>, ordinal: u64) {
+        if !self.seen.insert(key) {
+            self.duplicates += 1;
+            return;
         }
         self.unique += 1;
         if let Some(acc) = self.fixed.as_mut() {
-            return if D::add(acc, &row) {
+            if D::add(acc, row, ordinal) {
                 self.counted += 1;
-                Outcome::Counted
-            } else {
-                Outcome::OutOfPeriod
-            };
+            }
+            return;
         }
-        let date = D::date(&row);
+        let date = D::date(row);
         self.latest = self.latest.max(Some(date));
         let year = date.year();
         let later = if D::COMPARES_PREVIOUS {
@@ -452,33 +455,55 @@ where
         for y in std::iter::once(year).chain(later) {
             if let Ok(p) = Period::year(y) {
                 let (acc, counted) = self.years.entry(y).or_insert_with(|| (D::new_acc(p), 0));
-                if D::add(acc, &row) {
+                if D::add(acc, row, ordinal) {
                     *counted += 1;
                 }
             }
         }
-        Outcome::Held
     }
 
-    fn finish(self: Box<Self>, rounding: Rounding) -> Result<Finished, Error> {
-        let me = *self;
-        if let (Some(period), Some(acc)) = (me.period, me.fixed) {
+    /// Adds the rows of another shard (disjoint ids).
+    pub(crate) fn merge(&mut self, other: Shard<D>) {
+        if let (Some(a), Some(b)) = (self.fixed.as_mut(), other.fixed) {
+            D::merge(a, b);
+        }
+        for (y, (acc, counted)) in other.years {
+            match self.years.get_mut(&y) {
+                Some((a, c)) => {
+                    D::merge(a, acc);
+                    *c += counted;
+                }
+                None => {
+                    self.years.insert(y, (acc, counted));
+                }
+            }
+        }
+        self.latest = self.latest.max(other.latest);
+        self.unique += other.unique;
+        self.counted += other.counted;
+        self.duplicates += other.duplicates;
+    }
+
+    pub(crate) fn finish(self, rounding: Rounding) -> Result<Finished, Error> {
+        if let (Some(period), Some(acc)) = (self.period, self.fixed) {
             return Ok(Finished {
                 period,
                 inferred: false,
-                counted: me.counted,
-                out_of_period: me.unique - me.counted,
+                counted: self.counted,
+                out_of_period: self.unique - self.counted,
+                duplicates: self.duplicates,
                 figures: D::figures(acc, rounding),
             });
         }
-        let latest = me.latest.ok_or(Error::NoPeriod)?;
-        let mut years = me.years;
+        let latest = self.latest.ok_or(Error::NoPeriod)?;
+        let mut years = self.years;
         let (acc, counted) = years.remove(&latest.year()).ok_or(Error::NoPeriod)?;
         Ok(Finished {
             period: Period::year(latest.year())?,
             inferred: true,
             counted,
-            out_of_period: me.unique - counted,
+            out_of_period: self.unique - counted,
+            duplicates: self.duplicates,
             figures: D::figures(acc, rounding),
         })
     }

@@ -44,6 +44,9 @@ pub struct Record<'a> {
     /// 1 when `bytes` still holds the delimiter between fields (a record
     /// taken straight from the input), 0 when fields were copied out.
     gap: usize,
+    /// Where `bytes` starts in the input given to [`Splitter::feed`], for a
+    /// record taken straight from it.
+    offset: Option<usize>,
 }
 
 impl<'a> Record<'a> {
@@ -73,6 +76,13 @@ impl<'a> Record<'a> {
             self.ends[i - 1] + self.gap
         };
         Some(start..end)
+    }
+
+    /// Where the record's bytes start in the input slice it was split from,
+    /// when it was taken from that slice without copying (so a caller
+    /// holding the input can borrow the bytes for longer).
+    pub fn offset(&self) -> Option<usize> {
+        self.offset
     }
 
     /// All bytes of the record: its fields, possibly with the delimiters
@@ -152,6 +162,29 @@ impl Splitter {
     /// The delimiter in use, once chosen.
     pub fn delimiter(&self) -> Option<u8> {
         self.delimiter
+    }
+
+    /// Whether the splitter stands between records: nothing of a record
+    /// held. A block cut after a line break must end this way.
+    pub fn is_clean(&self) -> bool {
+        self.delimiter.is_some()
+            && matches!(self.state, State::FieldStart | State::AfterCr)
+            && self.record.is_empty()
+            && self.ends.is_empty()
+            && self.overflow.is_none()
+            && !self.quoted
+    }
+
+    /// The line the splitter stands on (1-based).
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+
+    /// Moves line numbering on by `delta`: a splitter that started in the
+    /// middle of a file counted from 1.
+    pub fn shift_lines(&mut self, delta: u64) {
+        self.line += delta;
+        self.record_line += delta;
     }
 
     fn set_delimiter(&mut self, d: u8) {
@@ -235,6 +268,7 @@ impl Splitter {
             bytes: &self.record,
             ends: &self.ends,
             gap: 0,
+            offset: None,
         });
         self.record.clear();
         self.ends.clear();
@@ -371,6 +405,7 @@ impl Splitter {
             bytes,
             ends: &self.ends,
             gap: 1,
+            offset: Some(start),
         });
         self.ends.clear();
         if input[i] == b'\n' {

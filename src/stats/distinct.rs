@@ -65,6 +65,20 @@ impl IdKey {
         IdKey::hashed(h.digest128())
     }
 
+    /// Which of `n` shards the key belongs to (spread evenly even for
+    /// exact keys, whose bytes are far from uniform).
+    #[inline]
+    pub fn shard(self, n: usize) -> usize {
+        if n <= 1 {
+            return 0;
+        }
+        let h = fold(
+            self.0 as u64 ^ 0x243F_6A88_85A3_08D3,
+            (self.0 >> 64) as u64 ^ 0x1319_8A2E_0370_7344,
+        );
+        ((h as u128 * n as u128) >> 64) as usize
+    }
+
     /// A hash, tagged: its top byte is at least 16, which no exact key's
     /// length byte is.
     fn hashed(h: u128) -> IdKey {

@@ -1,0 +1,580 @@
+//! The pipeline after decoding, written once for every dataset: records,
+//! header, typed rows, de-duplication, aggregation — on one thread or
+//! several.
+//!
+//! ```text
+//! decoded bytes ─▶ Splitter ─▶ HeaderMap ─▶ Cells ─▶ D::Row ─▶ Shard (key → seen? → D::Acc)
+//! ```
+//!
+//! With more than one thread, decoded bytes gather into a batch; the batch
+//! is cut after line breaks into one block per thread, and each block is
+//! split and parsed on its own thread (phase 1). A block other than the
+//! first starts on the guess that the cut is a record boundary; the guess
+//! is checked when the block before it ends (a quoted field holding a line
+//! break can cross a cut), and a wrong guess is redone in order. Rows go to
+//! shards by their key, and each shard takes its rows, block by block in
+//! file order, on its own thread (phase 2). Every occurrence of an id meets
+//! the same shard in file order, so the result is the single-threaded one
+//! exactly, whatever the thread count or chunk sizes.
+
+use crate::datasets::{Cells, Dataset, DatasetSpec, Shard};
+use crate::error::{Error, FileError, Problem, Result};
+use crate::input::decode::SourceEncoding;
+use crate::input::fields::trim;
+use crate::input::header::HeaderMap;
+use crate::input::records::{Overflow, Record, RecordLimits, Splitter};
+use crate::options::{BadRowPolicy, Options};
+use crate::report::{PeriodInfo, Problems, Report, RowCounts, SCHEMA_VERSION};
+use crate::stats::distinct::IdKey;
+
+/// What a [`Tally`](crate::Tally) drives: the dataset-independent face of
+/// [`Core`].
+pub(crate) trait FileEngine: Send {
+    fn begin_file(&mut self, name: &str);
+    fn feed(&mut self, bytes: &[u8], enc: SourceEncoding);
+    fn end_file(&mut self);
+    fn fail(&mut self, error: FileError);
+    fn check(&self) -> Result<()>;
+    fn finish(self: Box<Self>) -> Result<Report>;
+}
+
+/// What the row parser needs to know about the file.
+struct Context<'c> {
+    map: &'c HeaderMap,
+    width: usize,
+    file: &'c str,
+    enc: SourceEncoding,
+}
+
+/// What became of one record.
+enum Parsed<R> {
+    Blank,
+    Rejected,
+    Row(IdKey, R),
+}
+
+/// Reads one record as a row of `D`; `bytes` are the record's bytes for as
+/// long as the row may borrow them.
+fn parse_record<'b, D: DatasetSpec>(
+    ctx: &Context<'_>,
+    rec: &Record<'_>,
+    bytes: &'b [u8],
+    problems: &mut Vec<Problem>,
+) -> Parsed<D::Row<'b>> {
+    if is_blank(rec, ctx.enc) {
+        return Parsed::Blank;
+    }
+    if let Some(p) = shape_problem(rec, ctx) {
+        problems.push(p);
+        return Parsed::Rejected;
+    }
+    let whole = match ctx.enc {
+        SourceEncoding::Gb18030 if !bytes.is_ascii() => None,
+        _ => std::str::from_utf8(bytes).ok().filter(|s| {
+            (1..rec.len()).all(|i| rec.range(i).is_some_and(|r| s.is_char_boundary(r.start)))
+        }),
+    };
+    let before = problems.len();
+    let mut cells = Cells {
+        record: rec,
+        bytes,
+        whole,
+        map: ctx.map,
+        encoding: ctx.enc,
+        file: ctx.file,
+        problems,
+    };
+    match D::parse(&mut cells) {
+        Some(row) if problems.len() == before => Parsed::Row(D::key(&row), row),
+        _ => Parsed::Rejected,
+    }
+}
+
+/// Phase 1's output for one block.
+struct Block<'b, D: DatasetSpec> {
+    splitter: Splitter,
+    /// Rows by shard, each with its ordinal within the block.
+    rows: Vec<Vec<(IdKey, u32, D::Row<'b>)>>,
+    problems: Vec<Problem>,
+    read: u64,
+    blank: u64,
+    rejected: u64,
+    ordinals: u32,
+}
+
+impl<'b, D: DatasetSpec> Block<'b, D> {
+    fn new(splitter: Splitter, shards: usize) -> Self {
+        Block {
+            splitter,
+            rows: (0..shards).map(|_| Vec::new()).collect(),
+            problems: Vec::new(),
+            read: 0,
+            blank: 0,
+            rejected: 0,
+            ordinals: 0,
+        }
+    }
+
+    /// Splits and parses `input`, continuing from the splitter's state.
+    fn parse(&mut self, ctx: &Context<'_>, input: &'b [u8]) {
+        let shards = self.rows.len();
+        let Block {
+            splitter,
+            rows,
+            problems,
+            read,
+            blank,
+            rejected,
+            ordinals,
+        } = self;
+        splitter.feed(input, &mut |rec| {
+            *read += 1;
+            // A record taken straight from the input may lend its bytes to
+            // the row for the whole batch; a copied one is made owned.
+            let parsed = match rec.offset() {
+                Some(off) => {
+                    parse_record::<D>(ctx, rec, &input[off..off + rec.bytes().len()], problems)
+                }
+                None => match parse_record::<D>(ctx, rec, rec.bytes(), problems) {
+                    Parsed::Row(k, r) => Parsed::Row(k, D::into_owned(r)),
+                    Parsed::Blank => Parsed::Blank,
+                    Parsed::Rejected => Parsed::Rejected,
+                },
+            };
+            match parsed {
+                Parsed::Blank => *blank += 1,
+                Parsed::Rejected => *rejected += 1,
+                Parsed::Row(key, row) => {
+                    rows[key.shard(shards)].push((key, *ordinals, row));
+                    *ordinals += 1;
+                }
+            }
+        });
+    }
+}
+
+/// The generic pipeline of one dataset.
+pub(crate) struct Core<D: DatasetSpec> {
+    dataset: Dataset,
+    options: Options,
+    threads: usize,
+    file: String,
+    header: Option<HeaderMap>,
+    /// Header cells up to the last non-empty one: a row must fill them.
+    width: usize,
+    /// The splitter that stands where the file has been read to.
+    lead: Splitter,
+    /// Decoded bytes not yet split (several threads only).
+    pending: Vec<u8>,
+    enc: SourceEncoding,
+    shards: Vec<Shard<D>>,
+    rows: RowCounts,
+    problems: Problems,
+    fatal: Option<FileError>,
+    /// Rows handed to shards so far, in file order.
+    ordinal: u64,
+    scratch: Vec<Problem>,
+}
+
+impl<D: DatasetSpec> Core<D> {
+    pub(crate) fn new(dataset: Dataset, options: &Options) -> Self {
+        let threads = options.worker_threads();
+        Core {
+            dataset,
+            threads,
+            file: crate::tally::UNNAMED.to_string(),
+            header: None,
+            width: 0,
+            lead: Splitter::new(options.delimiter, limits(options)),
+            pending: Vec::new(),
+            enc: SourceEncoding::Utf8,
+            shards: (0..threads).map(|_| Shard::new(options.period)).collect(),
+            rows: RowCounts::default(),
+            problems: Problems::default(),
+            fatal: None,
+            ordinal: 0,
+            scratch: Vec::new(),
+            options: options.clone(),
+        }
+    }
+
+    fn keep(&mut self, problems: impl IntoIterator<Item = Problem>) {
+        for p in problems {
+            self.problems.total += 1;
+            if self.problems.items.len() < self.options.limits.max_problems {
+                self.problems.items.push(p);
+            }
+        }
+    }
+
+    /// Splits `input` on this thread with the lead splitter.
+    fn split_here(&mut self, input: &[u8]) {
+        let mut lead = std::mem::replace(
+            &mut self.lead,
+            Splitter::new(Some(b','), limits(&self.options)),
+        );
+        lead.feed(input, &mut |rec| self.record(rec));
+        self.lead = lead;
+    }
+
+    /// One record on the sequential path: the header, or a row.
+    fn record(&mut self, rec: &Record<'_>) {
+        if self.fatal.is_some() {
+            return;
+        }
+        let Some(map) = self.header.as_ref() else {
+            self.header_record(rec);
+            return;
+        };
+        self.rows.read += 1;
+        let ctx = Context {
+            map,
+            width: self.width,
+            file: &self.file,
+            enc: self.enc,
+        };
+        let mut problems = std::mem::take(&mut self.scratch);
+        match parse_record::<D>(&ctx, rec, rec.bytes(), &mut problems) {
+            Parsed::Blank => self.rows.blank += 1,
+            Parsed::Rejected => self.rows.rejected += 1,
+            Parsed::Row(key, row) => {
+                let n = self.shards.len();
+                self.shards[key.shard(n)].accept(key, &row, self.ordinal);
+                self.ordinal += 1;
+            }
+        }
+        let kept = problems.drain(..).collect::<Vec<_>>();
+        self.keep(kept);
+        self.scratch = problems;
+    }
+
+    fn header_record(&mut self, rec: &Record<'_>) {
+        let enc = self.enc;
+        if is_blank(rec, enc) {
+            // Blank lines before the header are lines read too.
+            self.rows.read += 1;
+            self.rows.blank += 1;
+            return;
+        }
+        if let Some(o) = rec.overflow {
+            self.fatal = Some(FileError::HeaderTooLarge(match o {
+                Overflow::TooLong => "is longer than the record size limit".to_string(),
+                Overflow::TooManyFields => "has more columns than the column limit".to_string(),
+                Overflow::UnclosedQuote => "opens a quoted field that is never closed".to_string(),
+            }));
+            return;
+        }
+        let names = match header_names(rec, enc) {
+            Ok(n) => n,
+            Err(e) => {
+                self.fatal = Some(e);
+                return;
+            }
+        };
+        match HeaderMap::new(self.dataset.columns(), &names, &self.options.aliases) {
+            Ok(map) => {
+                self.width = names
+                    .iter()
+                    .rposition(|n| !n.is_empty())
+                    .map_or(0, |p| p + 1);
+                self.header = Some(map);
+            }
+            Err(e) => self.fatal = Some(e),
+        }
+    }
+
+    /// Splits and tallies the pending bytes on every thread.
+    fn run_batch(&mut self) {
+        let data = std::mem::take(&mut self.pending);
+        let Some(map) = self.header.as_ref() else {
+            return;
+        };
+        let t = self.threads;
+        let mut cuts = vec![0];
+        for k in 1..t {
+            let from = (data.len() * k / t).max(*cuts.last().expect("cuts start with 0"));
+            match data[from..].iter().position(|&b| b == b'\n') {
+                Some(p) if from + p + 1 < data.len() => cuts.push(from + p + 1),
+                _ => break,
+            }
+        }
+        cuts.push(data.len());
+        let ctx = Context {
+            map,
+            width: self.width,
+            file: &self.file,
+            enc: self.enc,
+        };
+        let shards = self.shards.len();
+        let lead = std::mem::replace(
+            &mut self.lead,
+            Splitter::new(Some(b','), limits(&self.options)),
+        );
+        let delimiter = lead.delimiter();
+        let fresh = || Splitter::new(delimiter, limits(&self.options));
+
+        // Phase 1: split and parse each block on its own thread.
+        let mut blocks: Vec<Block<'_, D>> = std::thread::scope(|s| {
+            let ctx = &ctx;
+            let data = &data;
+            let handles: Vec<_> = cuts
+                .windows(2)
+                .skip(1)
+                .map(|w| {
+                    let mut b = Block::<D>::new(fresh(), shards);
+                    let input = &data[w[0]..w[1]];
+                    s.spawn(move || {
+                        b.parse(ctx, input);
+                        b
+                    })
+                })
+                .collect();
+            let mut first = Block::<D>::new(lead, shards);
+            first.parse(ctx, &data[cuts[0]..cuts[1]]);
+            let mut all = vec![first];
+            all.extend(
+                handles
+                    .into_iter()
+                    .map(|h| h.join().expect("parser thread panicked")),
+            );
+            all
+        });
+
+        // Check each guess in order; a block that ended inside a record
+        // goes on through the rest of the batch itself.
+        for k in 0..blocks.len() - 1 {
+            if !blocks[k].splitter.is_clean() {
+                blocks.truncate(k + 1);
+                blocks[k].parse(&ctx, &data[cuts[k + 1]..]);
+                break;
+            }
+            let delta = blocks[k].splitter.line() - 1;
+            let next = &mut blocks[k + 1];
+            next.splitter.shift_lines(delta);
+            for p in &mut next.problems {
+                p.line += delta;
+            }
+        }
+
+        // Phase 2: each shard takes its rows, block by block, in file order.
+        let mut bases = Vec::with_capacity(blocks.len());
+        for b in &blocks {
+            bases.push(self.ordinal);
+            self.ordinal += b.ordinals as u64;
+        }
+        std::thread::scope(|s| {
+            let blocks = &blocks;
+            let bases = &bases;
+            for (j, shard) in self.shards.iter_mut().enumerate() {
+                s.spawn(move || {
+                    for (b, base) in blocks.iter().zip(bases) {
+                        for (key, ord, row) in &b.rows[j] {
+                            shard.accept(*key, row, base + *ord as u64);
+                        }
+                    }
+                });
+            }
+        });
+
+        let mut lead = None;
+        for b in blocks {
+            self.rows.read += b.read;
+            self.rows.blank += b.blank;
+            self.rows.rejected += b.rejected;
+            let problems = b.problems;
+            self.keep(problems);
+            lead = Some(b.splitter);
+        }
+        self.lead = lead.expect("at least one block");
+        self.pending = data;
+        self.pending.clear();
+    }
+}
+
+fn limits(options: &Options) -> RecordLimits {
+    RecordLimits {
+        max_record_bytes: options.limits.max_record_bytes,
+        max_fields: options.limits.max_columns,
+    }
+}
+
+impl<D: DatasetSpec> FileEngine for Core<D> {
+    fn begin_file(&mut self, name: &str) {
+        self.file = name.to_string();
+        self.header = None;
+        self.width = 0;
+        self.lead = Splitter::new(self.options.delimiter, limits(&self.options));
+        self.pending.clear();
+        self.enc = SourceEncoding::Utf8;
+    }
+
+    fn feed(&mut self, bytes: &[u8], enc: SourceEncoding) {
+        if self.fatal.is_some() {
+            return;
+        }
+        self.enc = enc;
+        if self.threads == 1 || self.header.is_none() {
+            self.split_here(bytes);
+            return;
+        }
+        self.pending.extend_from_slice(bytes);
+        if self.pending.len() >= self.options.block_bytes * self.threads {
+            self.run_batch();
+        }
+    }
+
+    fn end_file(&mut self) {
+        if !self.pending.is_empty() && self.fatal.is_none() {
+            if self.pending.len() >= self.options.block_bytes {
+                self.run_batch();
+            } else {
+                let data = std::mem::take(&mut self.pending);
+                self.split_here(&data);
+                self.pending = data;
+                self.pending.clear();
+            }
+        }
+        let mut lead = std::mem::replace(
+            &mut self.lead,
+            Splitter::new(Some(b','), limits(&self.options)),
+        );
+        lead.finish(&mut |rec| self.record(rec));
+        if self.header.is_none() && self.fatal.is_none() {
+            self.fatal = Some(FileError::NoHeader);
+        }
+    }
+
+    fn fail(&mut self, error: FileError) {
+        self.fatal.get_or_insert(error);
+    }
+
+    fn check(&self) -> Result<()> {
+        match &self.fatal {
+            Some(e) => Err(Error::File {
+                file: self.file.clone(),
+                error: e.clone(),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    fn finish(self: Box<Self>) -> Result<Report> {
+        let me = *self;
+        let mut rows = me.rows;
+        if me.options.on_bad_row == BadRowPolicy::Fail && rows.rejected > 0 {
+            return Err(Error::Rejected {
+                rows: rows.rejected,
+                total: me.problems.total,
+                problems: me.problems.items,
+            });
+        }
+        let mut shards = me.shards.into_iter();
+        let mut all = shards.next().expect("at least one shard");
+        for s in shards {
+            all.merge(s);
+        }
+        let done = all.finish(me.options.rounding)?;
+        rows.counted = done.counted;
+        rows.out_of_period = done.out_of_period;
+        rows.duplicates = done.duplicates;
+        debug_assert!(rows.balanced(), "{rows:?}");
+        Ok(Report {
+            schema_version: SCHEMA_VERSION,
+            dataset: me.dataset,
+            period: PeriodInfo {
+                start: done.period.start,
+                end: done.period.end,
+                inferred: done.inferred,
+            },
+            rows,
+            problems: me.problems,
+            figures: done.figures,
+        })
+    }
+}
+
+/// The header cells, decoded and trimmed.
+pub(crate) fn header_names(
+    rec: &Record<'_>,
+    enc: SourceEncoding,
+) -> Result<Vec<String>, FileError> {
+    (0..rec.len())
+        .map(|i| {
+            let raw = rec.field(i).unwrap_or(&[]);
+            enc.decode_field(raw)
+                .map(|s| trim(&s).to_string())
+                .map_err(|reason| FileError::HeaderEncoding {
+                    column: i + 1,
+                    value: enc.escape_invalid(raw),
+                    reason,
+                })
+        })
+        .collect()
+}
+
+/// A blank line: nothing but white space (ASCII, U+3000, …) and delimiters.
+pub(crate) fn is_blank(rec: &Record<'_>, enc: SourceEncoding) -> bool {
+    rec.blank
+        || (rec.blank_candidate
+            && (0..rec.len()).all(|i| {
+                enc.decode_field(rec.field(i).unwrap_or(&[]))
+                    .is_ok_and(|s| trim(&s).is_empty())
+            }))
+}
+
+/// A row whose shape is wrong: too long, too many fields, an unclosed
+/// quote, fewer fields than the header, or non-empty fields past its end.
+fn shape_problem(rec: &Record<'_>, ctx: &Context<'_>) -> Option<Problem> {
+    let enc = ctx.enc;
+    let problem = |column: String, value: String, reason: String| Problem {
+        file: ctx.file.to_string(),
+        line: rec.line,
+        column,
+        value,
+        reason,
+    };
+    if let Some(o) = rec.overflow {
+        let joined = rec.joined();
+        let shown = match enc.decode_field(&joined) {
+            Ok(s) => s.into_owned(),
+            Err(_) => enc.escape_invalid(&joined),
+        };
+        let reason = match o {
+            Overflow::TooLong => {
+                "the row is longer than the record size limit (Limits::max_record_bytes)"
+            }
+            Overflow::TooManyFields => {
+                "the row has more fields than the column limit (Limits::max_columns)"
+            }
+            Overflow::UnclosedQuote => "a quoted field opened on this line is never closed",
+        };
+        return Some(problem(
+            String::new(),
+            shown.chars().take(80).collect(),
+            reason.to_string(),
+        ));
+    }
+    let n = rec.len();
+    let names = &ctx.map.names;
+    if n < ctx.width {
+        return Some(problem(
+            names[n].clone(),
+            String::new(),
+            format!("the row has {n} fields but the header has {}", ctx.width),
+        ));
+    }
+    let extra = (names.len()..n).find(|&i| !rec.field(i).unwrap_or(&[]).iter().all(|&b| b == b' '));
+    if let Some(i) = extra {
+        let raw = rec.field(i).unwrap_or(&[]);
+        let value = enc
+            .decode_field(raw)
+            .map(|s| s.into_owned())
+            .unwrap_or_else(|_| enc.escape_invalid(raw));
+        return Some(problem(
+            format!("(field {} past the header)", i + 1),
+            value,
+            format!("the row has {n} fields but the header has {}", names.len()),
+        ));
+    }
+    None
+}
