@@ -569,3 +569,29 @@ fn usage_errors_exit_2() {
         assert!(!stderr(&o).is_empty(), "{args:?}");
     }
 }
+
+#[test]
+fn thread_count_never_changes_the_output() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data");
+    let run = |threads: &str| {
+        let o = govtally([
+            "report",
+            p(&data),
+            "--year",
+            "2023",
+            "--format",
+            "json",
+            "--threads",
+            threads,
+        ]);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        stdout(&o)
+    };
+    let one = run("1");
+    assert_eq!(run("2"), one);
+    assert_eq!(run("3"), one);
+    assert_eq!(
+        code(&govtally(["complaints", "x.csv", "--threads", "0"])),
+        2
+    );
+}

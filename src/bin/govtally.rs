@@ -87,6 +87,10 @@ struct Common {
     /// default) or half_even (GB/T 8170).
     #[arg(long, default_value = "half_away_from_zero", value_name = "RULE")]
     rounding: String,
+    /// Worker threads (default: every available core). Figures never depend
+    /// on it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    threads: Option<u32>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -178,6 +182,7 @@ fn options(c: &Common) -> Result<Options, Failure> {
             }
         });
     }
+    o.threads = c.threads.map(|t| t as usize);
     if c.skip_bad_rows {
         o.on_bad_row = BadRowPolicy::Skip;
     }
