@@ -243,8 +243,9 @@ impl<D: DatasetSpec> Core<D> {
                 self.ordinal += 1;
             }
         }
-        let kept = problems.drain(..).collect::<Vec<_>>();
-        self.keep(kept);
+        if !problems.is_empty() {
+            self.keep(problems.drain(..));
+        }
         self.scratch = problems;
     }
 

@@ -29,7 +29,8 @@
 //! The pipeline is `bytes → decode → split records → map header → typed
 //! cells → validate → de-duplicate → aggregate → report`; see
 //! [`Tally`] for streaming, [`tally_file`] for files, and `docs/` in the
-//! repository for the JSON schema, columns and rules.
+//! repository for the JSON schema, columns and rules. The C ABI
+//! (`include/govtally.h`) is the [`ffi`] module; see `docs/c-api.md`.
 
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
@@ -37,6 +38,7 @@
 pub mod datasets;
 mod engine;
 mod error;
+pub mod ffi;
 pub mod input;
 mod options;
 pub mod report;

@@ -1,0 +1,353 @@
+package govtally;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.DoubleByReference;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.LongByReference;
+import com.sun.jna.ptr.PointerByReference;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Java binding of the govtally C ABI ({@code include/govtally.h}) through JNA.
+ *
+ * <p>{@link Lib} maps every C function with exact fixed-width types
+ * ({@code int32_t} → {@code int}, {@code uint32_t} → {@code int},
+ * {@code uint64_t} → {@code long}, {@code uint8_t} → {@code byte},
+ * {@code bool} → {@code byte} 0/1, handles → {@link Pointer}); strings go
+ * in as NUL-terminated UTF-8 byte arrays and come out decoded as UTF-8,
+ * whatever the platform's default encoding. {@link Options}, {@link Tally}
+ * and {@link Report} own one native handle each and free it in
+ * {@link AutoCloseable#close()}. A failing call throws a
+ * {@link GovtallyException} carrying the status and the library's message.
+ *
+ * <p>Thread safety: a wrapper object must not be used by two threads at
+ * once; separate objects may be used on separate threads at the same time.
+ */
+public final class Govtally {
+    private Govtally() {}
+
+    /** The C functions, one for one. */
+    public interface Lib extends Library {
+        Pointer govtally_version();
+        int govtally_abi_version();
+        Pointer govtally_status_str(int status);
+        int govtally_last_error(byte[] buf, long cap, LongByReference needed);
+        int govtally_dataset_from_name(byte[] name, IntByReference out);
+
+        int govtally_options_new(PointerByReference out);
+        void govtally_options_free(Pointer options);
+        int govtally_options_set_period(Pointer options, byte[] from, byte[] to);
+        int govtally_options_set_year(Pointer options, int year);
+        int govtally_options_set_encoding(Pointer options, byte[] name);
+        int govtally_options_set_delimiter(Pointer options, byte delimiter);
+        int govtally_options_set_skip_bad_rows(Pointer options, byte skip);
+        int govtally_options_set_rounding(Pointer options, byte[] rule);
+
+        int govtally_options_set_threads(Pointer options, int threads);
+        int govtally_options_add_alias(Pointer options, byte[] header, byte[] key);
+
+        int govtally_tally_new(int dataset, Pointer options, PointerByReference out);
+        int govtally_tally_feed(Pointer tally, byte[] data, long len);
+        int govtally_tally_begin_input(Pointer tally, byte[] name);
+        int govtally_tally_feed_file(Pointer tally, byte[] path);
+        int govtally_tally_finish(Pointer tally, PointerByReference out);
+        void govtally_tally_free(Pointer tally);
+
+        int govtally_report_json(Pointer report, byte[] buf, long cap, LongByReference needed);
+        int govtally_report_get_i64(Pointer report, byte[] path, LongByReference out);
+        int govtally_report_get_f64(Pointer report, byte[] path, DoubleByReference out);
+        void govtally_report_free(Pointer report);
+    }
+
+    /** The library, loaded from {@code jna.library.path} or the system paths. */
+    public static final Lib LIB = Native.load("govtally", Lib.class);
+
+    /** {@code GOVTALLY_ABI_VERSION} of the header this binding was written against. */
+    public static final int ABI_VERSION = 1;
+
+    // Statuses (govtally_status); the values never change.
+    public static final int OK = 0;
+    public static final int NULL_ARGUMENT = 1;
+    public static final int INVALID_ARGUMENT = 2;
+    public static final int WRONG_STATE = 3;
+    public static final int IO_ERROR = 4;
+    public static final int FILE_ERROR = 5;
+    public static final int REJECTED_ROWS = 6;
+    public static final int BUFFER_TOO_SMALL = 7;
+    public static final int VALUE_IS_NULL = 8;
+    public static final int NO_SUCH_FIGURE = 9;
+    public static final int PANIC = 10;
+    public static final int NO_PERIOD = 11;
+
+    /** The datasets (govtally_dataset). */
+    public enum Dataset {
+        LEGALITY(0), INSPECTIONS(1), COMPLAINTS(2);
+
+        final int value;
+
+        Dataset(int value) {
+            this.value = value;
+        }
+
+        /** By name ({@code legality}, …) or Chinese title, as the library reads it. */
+        public static Dataset fromName(String name) {
+            IntByReference out = new IntByReference(-1);
+            check(LIB.govtally_dataset_from_name(cstr(name), out));
+            for (Dataset d : values()) {
+                if (d.value == out.getValue()) {
+                    return d;
+                }
+            }
+            throw new IllegalStateException("unknown dataset value " + out.getValue());
+        }
+    }
+
+    /** A failed call: its status and the library's message. */
+    public static final class GovtallyException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final int status;
+
+        GovtallyException(int status, String message) {
+            super(statusString(status) + ": " + message);
+            this.status = status;
+        }
+
+        /** The {@code govtally_status} value. */
+        public int status() {
+            return status;
+        }
+    }
+
+    /** The library's version, "MAJOR.MINOR.PATCH". */
+    public static String version() {
+        return LIB.govtally_version().getString(0, "UTF-8");
+    }
+
+    /** Fails unless the loaded library speaks the ABI this binding was written for. */
+    public static void checkAbi() {
+        int abi = LIB.govtally_abi_version();
+        if (abi != ABI_VERSION) {
+            throw new IllegalStateException("libgovtally ABI " + abi + ", binding expects " + ABI_VERSION);
+        }
+    }
+
+    /** A status's short description. */
+    public static String statusString(int status) {
+        return LIB.govtally_status_str(status).getString(0, "UTF-8");
+    }
+
+    /** The message of the last failed call on this thread ("" when none). */
+    public static String lastError() {
+        LongByReference needed = new LongByReference();
+        byte[] buf = new byte[256];
+        int s = LIB.govtally_last_error(buf, buf.length, needed);
+        if (s == BUFFER_TOO_SMALL) {
+            buf = new byte[Math.toIntExact(needed.getValue())];
+            s = LIB.govtally_last_error(buf, buf.length, needed);
+        }
+        if (s != OK) {
+            return "(no message: " + statusString(s) + ")";
+        }
+        return fromC(buf, needed.getValue());
+    }
+
+    static void check(int status) {
+        if (status != OK) {
+            throw new GovtallyException(status, lastError());
+        }
+    }
+
+    /** A NUL-terminated UTF-8 copy of {@code s}. */
+    static byte[] cstr(String s) {
+        if (s == null) {
+            return null;
+        }
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        return Arrays.copyOf(b, b.length + 1);
+    }
+
+    /** Decodes a buffer filled by the library: {@code size} bytes with the NUL. */
+    static String fromC(byte[] buf, long size) {
+        return new String(buf, 0, Math.toIntExact(size - 1), StandardCharsets.UTF_8);
+    }
+
+    /** Tally options: a {@code govtally_options} handle. */
+    public static final class Options implements AutoCloseable {
+        Pointer handle;
+
+        public Options() {
+            PointerByReference out = new PointerByReference();
+            check(LIB.govtally_options_new(out));
+            handle = out.getValue();
+        }
+
+        Pointer live() {
+            if (handle == null) {
+                throw new IllegalStateException("options already closed");
+            }
+            return handle;
+        }
+
+        public Options year(int year) {
+            check(LIB.govtally_options_set_year(live(), year));
+            return this;
+        }
+
+        public Options period(String from, String to) {
+            check(LIB.govtally_options_set_period(live(), cstr(from), cstr(to)));
+            return this;
+        }
+
+        public Options encoding(String name) {
+            check(LIB.govtally_options_set_encoding(live(), cstr(name)));
+            return this;
+        }
+
+        /** An ASCII delimiter, or 0 for automatic. */
+        public Options delimiter(char delimiter) {
+            if (delimiter > 0x7f) {
+                throw new IllegalArgumentException("the delimiter must be ASCII");
+            }
+            check(LIB.govtally_options_set_delimiter(live(), (byte) delimiter));
+            return this;
+        }
+
+        public Options skipBadRows(boolean skip) {
+            check(LIB.govtally_options_set_skip_bad_rows(live(), (byte) (skip ? 1 : 0)));
+            return this;
+        }
+
+        public Options rounding(String rule) {
+            check(LIB.govtally_options_set_rounding(live(), cstr(rule)));
+            return this;
+        }
+
+        /** Worker threads for large inputs; 0 = every available core. */
+        public Options threads(int threads) {
+            check(LIB.govtally_options_set_threads(live(), threads));
+            return this;
+        }
+
+        public Options alias(String header, String key) {
+            check(LIB.govtally_options_add_alias(live(), cstr(header), cstr(key)));
+            return this;
+        }
+
+        @Override
+        public void close() {
+            Pointer h = handle;
+            handle = null;
+            LIB.govtally_options_free(h); // NULL is fine
+        }
+    }
+
+    /** A tally: a {@code govtally_tally} handle. */
+    public static final class Tally implements AutoCloseable {
+        private Pointer handle;
+
+        /** A tally of {@code dataset}; {@code options} may be null for the defaults. */
+        public Tally(Dataset dataset, Options options) {
+            PointerByReference out = new PointerByReference();
+            check(LIB.govtally_tally_new(dataset.value, options == null ? null : options.live(), out));
+            handle = out.getValue();
+        }
+
+        private Pointer live() {
+            if (handle == null) {
+                throw new IllegalStateException("tally already closed");
+            }
+            return handle;
+        }
+
+        /** Feeds bytes of the current input (any chunk size). */
+        public Tally feed(byte[] data) {
+            return feed(data, 0, data.length);
+        }
+
+        /** Feeds {@code len} bytes of {@code data} from {@code off}. */
+        public Tally feed(byte[] data, int off, int len) {
+            byte[] chunk = (off == 0 && len == data.length) ? data : Arrays.copyOfRange(data, off, off + len);
+            check(LIB.govtally_tally_feed(live(), chunk, len));
+            return this;
+        }
+
+        /** Starts the next input (file) to be fed, named {@code name} in problems. */
+        public Tally beginInput(String name) {
+            check(LIB.govtally_tally_begin_input(live(), cstr(name)));
+            return this;
+        }
+
+        /** Reads a whole file as the next input. */
+        public Tally feedFile(String path) {
+            check(LIB.govtally_tally_feed_file(live(), cstr(path)));
+            return this;
+        }
+
+        /** Computes the report; close it when done. The tally is finished either way. */
+        public Report finish() {
+            PointerByReference out = new PointerByReference();
+            check(LIB.govtally_tally_finish(live(), out));
+            return new Report(out.getValue());
+        }
+
+        @Override
+        public void close() {
+            Pointer h = handle;
+            handle = null;
+            LIB.govtally_tally_free(h);
+        }
+    }
+
+    /** A finished report: a {@code govtally_report} handle. */
+    public static final class Report implements AutoCloseable {
+        private Pointer handle;
+
+        Report(Pointer handle) {
+            this.handle = handle;
+        }
+
+        private Pointer live() {
+            if (handle == null) {
+                throw new IllegalStateException("report already closed");
+            }
+            return handle;
+        }
+
+        /** The report as pretty-printed JSON. */
+        public String json() {
+            LongByReference needed = new LongByReference();
+            int s = LIB.govtally_report_json(live(), null, 0, needed);
+            if (s != BUFFER_TOO_SMALL) {
+                check(s);
+            }
+            byte[] buf = new byte[Math.toIntExact(needed.getValue())];
+            check(LIB.govtally_report_json(live(), buf, buf.length, needed));
+            return fromC(buf, needed.getValue());
+        }
+
+        /** An integer figure (a count) at a dotted JSON path. */
+        public long getLong(String path) {
+            LongByReference out = new LongByReference();
+            check(LIB.govtally_report_get_i64(live(), cstr(path), out));
+            return out.getValue();
+        }
+
+        /** A numeric figure (a percentage, a mean, a count) at a dotted JSON path. */
+        public double getDouble(String path) {
+            DoubleByReference out = new DoubleByReference();
+            check(LIB.govtally_report_get_f64(live(), cstr(path), out));
+            return out.getValue();
+        }
+
+        @Override
+        public void close() {
+            Pointer h = handle;
+            handle = null;
+            LIB.govtally_report_free(h);
+        }
+    }
+}

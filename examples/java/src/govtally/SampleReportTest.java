@@ -1,0 +1,208 @@
+package govtally;
+
+import govtally.Govtally.Dataset;
+import govtally.Govtally.GovtallyException;
+import govtally.Govtally.Options;
+import govtally.Govtally.Report;
+import govtally.Govtally.Tally;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+/**
+ * Computes the sample report of examples/data through JNA, by file path and
+ * by byte arrays fed in 4 KiB chunks, and checks the figures.
+ *
+ * <pre>java -Djna.library.path=target/release -cp build:/usr/share/java/jna.jar govtally.SampleReportTest examples/data</pre>
+ */
+public final class SampleReportTest {
+    private static int passed = 0;
+    private static int failed = 0;
+
+    private static void check(boolean ok, String what) {
+        if (ok) {
+            passed++;
+        } else {
+            failed++;
+            System.err.println("FAIL: " + what);
+        }
+    }
+
+    private static void eq(long got, long want, String what) {
+        check(got == want, what + ": got " + got + ", want " + want);
+    }
+
+    private static void eq(double got, double want, String what) {
+        check(got == want, what + ": got " + got + ", want " + want);
+    }
+
+    private static void status(Runnable call, int want, String what) {
+        try {
+            call.run();
+            check(false, what + ": no exception, want status " + want);
+        } catch (GovtallyException e) {
+            check(e.status() == want, what + ": status " + e.status() + " (" + e.getMessage() + "), want " + want);
+        }
+    }
+
+    /** Tallies files by path. */
+    private static Report byPath(Dataset dataset, Options options, Path... files) {
+        try (Tally tally = new Tally(dataset, options)) {
+            for (Path f : files) {
+                tally.feedFile(f.toString());
+            }
+            return tally.finish();
+        }
+    }
+
+    /** Tallies files' bytes fed in 4 KiB chunks. */
+    private static Report streamed(Dataset dataset, Options options, Path... files) throws IOException {
+        try (Tally tally = new Tally(dataset, options)) {
+            for (Path f : files) {
+                byte[] data = Files.readAllBytes(f);
+                tally.beginInput(f.getFileName().toString());
+                for (int off = 0; off < data.length; off += 4096) {
+                    tally.feed(data, off, Math.min(4096, data.length - off));
+                }
+            }
+            return tally.finish();
+        }
+    }
+
+    private static void checkLegality(Report r, String how) {
+        eq(r.getLong("reviews.by_type.administrative_contract"), 97, how + " administrative_contract");
+        eq(r.getLong("reviews.by_type.normative_document"), 3, how + " normative_document");
+        eq(r.getLong("opinions.total"), 110, how + " opinions.total");
+        eq(r.getLong("rows.read"), 107, how + " rows.read");
+        eq(r.getLong("departments.劳动关系科.reviews"), 15, how + " departments.劳动关系科.reviews");
+        eq(r.getDouble("review_days.mean"), 7.79, how + " review_days.mean");
+    }
+
+    private static void checkInspections(Report r, String how) {
+        eq(r.getLong("tasks.total"), 19, how + " tasks.total");
+        eq(r.getLong("tasks.joint"), 17, how + " tasks.joint");
+        eq(r.getLong("objects.inspections"), 1027, how + " objects.inspections");
+    }
+
+    private static void checkComplaints(Report r, String how) {
+        eq(r.getLong("total.current"), 1270, how + " total.current");
+        eq(r.getLong("total.previous"), 1900, how + " total.previous");
+        eq(r.getDouble("total.change_pct"), -33.16, how + " total.change_pct");
+        eq(r.getLong("by_category.欠薪.current"), 389, how + " by_category.欠薪.current");
+        eq(r.getDouble("by_category.欠薪.change_pct"), -41.33, how + " by_category.欠薪.change_pct");
+        status(() -> r.getLong("total.change_pct"), Govtally.INVALID_ARGUMENT, how + " i64 of a percentage");
+        status(() -> r.getLong("total.nothing"), Govtally.NO_SUCH_FIGURE, how + " missing figure");
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path data = Paths.get(args.length > 0 ? args[0] : "examples/data");
+        Path legality = data.resolve("合法性审查台账2023.csv");
+        Path inspections = data.resolve("双随机抽查记录2023.csv");
+        Path complaints2022 = data.resolve("信访咨询件登记2022.csv");
+        Path complaints2023 = data.resolve("信访咨询件登记2023.csv");
+
+        Govtally.checkAbi();
+        check(Govtally.version().matches("\\d+\\.\\d+\\.\\d+"), "version " + Govtally.version());
+        check(Govtally.statusString(Govtally.OK).equals("ok"), "status string of OK");
+        check(Govtally.statusString(99).equals("unknown status"), "status string of 99");
+        check(Dataset.fromName("complaints") == Dataset.COMPLAINTS, "dataset from name");
+        check(Dataset.fromName("合法性审查台账") == Dataset.LEGALITY, "dataset from Chinese title");
+        status(() -> Dataset.fromName("nope"), Govtally.INVALID_ARGUMENT, "unknown dataset name");
+
+        try (Options options = new Options().year(2023)) {
+            // By path; results read, then freed in finally.
+            Report r = byPath(Dataset.LEGALITY, options, legality);
+            try {
+                checkLegality(r, "legality (file)");
+                check(r.json().contains("\"administrative_contract\": 97"), "legality JSON");
+            } finally {
+                r.close();
+            }
+            r = streamed(Dataset.LEGALITY, options, legality);
+            try {
+                checkLegality(r, "legality (4 KiB chunks)");
+            } finally {
+                r.close();
+            }
+
+            r = byPath(Dataset.INSPECTIONS, options, inspections);
+            try {
+                checkInspections(r, "inspections (file)");
+            } finally {
+                r.close();
+            }
+            r = streamed(Dataset.INSPECTIONS, options, inspections);
+            try {
+                checkInspections(r, "inspections (4 KiB chunks)");
+            } finally {
+                r.close();
+            }
+
+            r = byPath(Dataset.COMPLAINTS, options, complaints2022, complaints2023);
+            String fileJson;
+            try {
+                checkComplaints(r, "complaints (files)");
+                fileJson = r.json();
+            } finally {
+                r.close();
+            }
+            r = streamed(Dataset.COMPLAINTS, options, complaints2022, complaints2023);
+            try {
+                checkComplaints(r, "complaints (4 KiB chunks)");
+                check(r.json().equals(fileJson), "complaints JSON: chunks = files");
+            } finally {
+                r.close();
+            }
+            try (Options one = new Options().year(2023).threads(1)) {
+                r = byPath(Dataset.COMPLAINTS, one, complaints2022, complaints2023);
+                try {
+                    check(r.json().equals(fileJson), "complaints JSON: one thread = default threads");
+                } finally {
+                    r.close();
+                }
+            }
+        }
+
+        // Bad rows: fail lists them, skip reports them.
+        byte[] bad = ("审查编号,文件类型,收文日期,审结日期,审查意见数\n"
+                + "H1,行政合同,2023-01-05,2023-01-09,2\n"
+                + "H2,规范性文件,2023-13-45,,1\n").getBytes(StandardCharsets.UTF_8);
+        try (Options options = new Options().year(2023);
+             Tally tally = new Tally(Dataset.LEGALITY, options)) {
+            tally.feed(bad);
+            try {
+                tally.finish().close();
+                check(false, "rejected rows: no exception");
+            } catch (GovtallyException e) {
+                check(e.status() == Govtally.REJECTED_ROWS, "rejected rows status " + e.status());
+                check(e.getMessage().contains("<input>:3: column `收文日期`, value `2023-13-45`"),
+                      "rejected rows message: " + e.getMessage());
+            }
+            status(() -> tally.feed(bad), Govtally.WRONG_STATE, "feed after finish");
+        }
+        try (Options options = new Options().year(2023).skipBadRows(true);
+             Tally tally = new Tally(Dataset.LEGALITY, options)) {
+            tally.feed(bad);
+            Report r = tally.finish();
+            try {
+                eq(r.getLong("rows.rejected"), 1, "skip: rows.rejected");
+                eq(r.getLong("problems.items.0.line"), 3, "skip: problems.items.0.line");
+                eq(r.getLong("reviews.total"), 1, "skip: reviews.total");
+            } finally {
+                r.close();
+            }
+        }
+        try (Options options = new Options()) {
+            status(() -> options.encoding("latin1"), Govtally.INVALID_ARGUMENT, "unknown encoding");
+            status(() -> options.period(null, "2023-12-31"), Govtally.NULL_ARGUMENT, "NULL period start");
+            status(() -> byPath(Dataset.LEGALITY, options, data.resolve("missing.csv")).close(),
+                   Govtally.IO_ERROR, "missing file");
+        }
+
+        System.out.println("Java: " + passed + " passed, " + failed + " failed");
+        System.exit(failed == 0 ? 0 : 1);
+    }
+}
