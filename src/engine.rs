@@ -59,6 +59,7 @@ fn parse_record<'b, D: DatasetSpec>(
     ctx: &Context<'_>,
     rec: &Record<'_>,
     bytes: &'b [u8],
+    text: Option<&'b str>,
     problems: &mut Vec<Problem>,
 ) -> Parsed<D::Row<'b>> {
     if is_blank(rec, ctx.enc) {
@@ -68,11 +69,12 @@ fn parse_record<'b, D: DatasetSpec>(
         problems.push(p);
         return Parsed::Rejected;
     }
-    let whole = match ctx.enc {
-        SourceEncoding::Gb18030 if !bytes.is_ascii() => None,
-        _ => std::str::from_utf8(bytes).ok().filter(|s| {
-            (1..rec.len()).all(|i| rec.range(i).is_some_and(|r| s.is_char_boundary(r.start)))
-        }),
+    // Fields are sliced from the record's text (a slice that does not fall
+    // on character boundaries is decoded field by field instead).
+    let whole = match (text, ctx.enc) {
+        (Some(t), _) => Some(t),
+        (None, SourceEncoding::Gb18030) if !bytes.is_ascii() => None,
+        (None, _) => std::str::from_utf8(bytes).ok(),
     };
     let before = problems.len();
     let mut cells = Cells {
@@ -88,6 +90,27 @@ fn parse_record<'b, D: DatasetSpec>(
         Some(row) if problems.len() == before => Parsed::Row(D::key(&row), row),
         _ => Parsed::Rejected,
     }
+}
+
+/// The longest prefix of `input` that is valid UTF-8 (empty for GB18030):
+/// validated once, in bulk, so that records taken from it are not validated
+/// again one by one.
+fn text_prefix(input: &[u8], enc: SourceEncoding) -> &str {
+    if enc == SourceEncoding::Gb18030 {
+        return "";
+    }
+    match simdutf8::compat::from_utf8(input) {
+        Ok(s) => s,
+        Err(e) => simdutf8::compat::from_utf8(&input[..e.valid_up_to()]).unwrap_or(""),
+    }
+}
+
+/// The text of a record taken straight from `input`, when it lies in the
+/// validated prefix.
+#[inline]
+fn record_text<'b>(rec: &Record<'_>, prefix: &'b str) -> Option<&'b str> {
+    let off = rec.offset()?;
+    prefix.get(off..off + rec.bytes().len())
 }
 
 /// Phase 1's output for one block.
@@ -127,15 +150,17 @@ impl<'b, D: DatasetSpec> Block<'b, D> {
             rejected,
             ordinals,
         } = self;
+        let prefix = text_prefix(input, ctx.enc);
         splitter.feed(input, &mut |rec| {
             *read += 1;
             // A record taken straight from the input may lend its bytes to
             // the row for the whole batch; a copied one is made owned.
             let parsed = match rec.offset() {
                 Some(off) => {
-                    parse_record::<D>(ctx, rec, &input[off..off + rec.bytes().len()], problems)
+                    let bytes = &input[off..off + rec.bytes().len()];
+                    parse_record::<D>(ctx, rec, bytes, record_text(rec, prefix), problems)
                 }
-                None => match parse_record::<D>(ctx, rec, rec.bytes(), problems) {
+                None => match parse_record::<D>(ctx, rec, rec.bytes(), None, problems) {
                     Parsed::Row(k, r) => Parsed::Row(k, D::into_owned(r)),
                     Parsed::Blank => Parsed::Blank,
                     Parsed::Rejected => Parsed::Rejected,
@@ -213,12 +238,13 @@ impl<D: DatasetSpec> Core<D> {
             &mut self.lead,
             Splitter::new(Some(b','), limits(&self.options)),
         );
-        lead.feed(input, &mut |rec| self.record(rec));
+        let prefix = text_prefix(input, self.enc);
+        lead.feed(input, &mut |rec| self.record(rec, record_text(rec, prefix)));
         self.lead = lead;
     }
 
     /// One record on the sequential path: the header, or a row.
-    fn record(&mut self, rec: &Record<'_>) {
+    fn record(&mut self, rec: &Record<'_>, text: Option<&str>) {
         if self.fatal.is_some() {
             return;
         }
@@ -234,7 +260,7 @@ impl<D: DatasetSpec> Core<D> {
             enc: self.enc,
         };
         let mut problems = std::mem::take(&mut self.scratch);
-        match parse_record::<D>(&ctx, rec, rec.bytes(), &mut problems) {
+        match parse_record::<D>(&ctx, rec, rec.bytes(), text, &mut problems) {
             Parsed::Blank => self.rows.blank += 1,
             Parsed::Rejected => self.rows.rejected += 1,
             Parsed::Row(key, row) => {
@@ -439,7 +465,7 @@ impl<D: DatasetSpec> FileEngine for Core<D> {
             &mut self.lead,
             Splitter::new(Some(b','), limits(&self.options)),
         );
-        lead.finish(&mut |rec| self.record(rec));
+        lead.finish(&mut |rec| self.record(rec, None));
         if self.header.is_none() && self.fatal.is_none() {
             self.fatal = Some(FileError::NoHeader);
         }

@@ -1,7 +1,7 @@
 //! The ledgers govtally reads. Each dataset is a declaration — its columns,
 //! aliases, vocabularies, id and date — plus how its figures accumulate; the
 //! pipeline around it (decode, split, map, validate, de-duplicate, period)
-//! is written once, in this module and in [`crate::tally`].
+//! is written once, in this module and in the engine behind [`crate::Tally`].
 
 pub mod complaints;
 pub mod inspections;

@@ -15,17 +15,20 @@ pub fn is_pad(c: char) -> bool {
 
 /// Trims ASCII and full-width white space (and a BOM) from both ends.
 pub fn trim(s: &str) -> &str {
-    // ASCII-only fast path: most values carry no padding at all.
+    // Most values carry no padding: look at the end bytes first. A padding
+    // character starts with a byte <= b' ' (ASCII), 0xE3 (U+3000), 0xEF
+    // (U+FEFF) or 0xC2 (U+00A0), and ends with a byte <= b' ', 0x80, 0xBF
+    // or 0xA0.
     let b = s.as_bytes();
-    if let (Some(&f), Some(&l)) = (b.first(), b.last())
-        && f > b' '
-        && f < 0x80
-        && l > b' '
-        && l < 0x80
-    {
-        return s;
+    match (b.first(), b.last()) {
+        (Some(&f), Some(&l))
+            if !(f <= b' ' || f == 0xE3 || f == 0xEF || f == 0xC2)
+                && !(l <= b' ' || l == 0x80 || l == 0xBF || l == 0xA0) =>
+        {
+            s
+        }
+        _ => s.trim_matches(is_pad),
     }
-    s.trim_matches(is_pad)
 }
 
 /// Maps a full-width ASCII variant (U+FF01..U+FF5E) to its ASCII character.

@@ -134,6 +134,8 @@ pub struct Splitter {
     special: [bool; 256],
     /// `special` plus the quote: what ends the zero-copy scan.
     fast_special: [bool; 256],
+    /// Splitting the probe buffer, not the caller's input.
+    from_probe: bool,
 }
 
 impl Splitter {
@@ -152,6 +154,7 @@ impl Splitter {
             overflow: None,
             special: [false; 256],
             fast_special: [false; 256],
+            from_probe: false,
         };
         if let Some(d) = delimiter {
             s.set_delimiter(d);
@@ -205,8 +208,11 @@ impl Splitter {
                 return;
             };
             self.set_delimiter(d);
+            // Records from the probe buffer are not slices of `input`.
             let probe = std::mem::take(&mut self.probe);
+            self.from_probe = true;
             self.split(&probe, on_record);
+            self.from_probe = false;
             return;
         }
         self.split(input, on_record);
@@ -219,7 +225,9 @@ impl Splitter {
             let d = choose_delimiter(&self.probe, true, usize::MAX).unwrap_or(b',');
             self.set_delimiter(d);
             let probe = std::mem::take(&mut self.probe);
+            self.from_probe = true;
             self.split(&probe, on_record);
+            self.from_probe = false;
         }
         match self.state {
             State::FieldStart if self.ends.is_empty() && self.record.is_empty() => {}
@@ -405,7 +413,7 @@ impl Splitter {
             bytes,
             ends: &self.ends,
             gap: 1,
-            offset: Some(start),
+            offset: (!self.from_probe).then_some(start),
         });
         self.ends.clear();
         if input[i] == b'\n' {
