@@ -395,8 +395,14 @@ impl<D: DatasetSpec> Core<D> {
             for (j, shard) in self.shards.iter_mut().enumerate() {
                 s.spawn(move || {
                     for (b, base) in blocks.iter().zip(bases) {
-                        for (key, ord, row) in &b.rows[j] {
-                            shard.accept(*key, row, base + *ord as u64);
+                        for group in b.rows[j].chunks(16) {
+                            // The id set is far larger than the caches: ask
+                            // for a group's slots first, so their memory
+                            // loads overlap instead of waiting one by one.
+                            shard.prefetch(group.iter().map(|(key, _, _)| *key));
+                            for (key, ord, row) in group {
+                                shard.accept(*key, row, base + *ord as u64);
+                            }
                         }
                     }
                 });
@@ -440,7 +446,7 @@ impl<D: DatasetSpec> FileEngine for Core<D> {
             return;
         }
         self.enc = enc;
-        if self.threads == 1 || self.header.is_none() {
+        if self.header.is_none() {
             self.split_here(bytes);
             return;
         }

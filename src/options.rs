@@ -182,7 +182,7 @@ pub struct Options {
     /// Figures never depend on it.
     pub threads: Option<usize>,
     /// Decoded bytes each thread takes at a time when several threads run
-    /// (default 4 MiB). A tuning knob: figures never depend on it.
+    /// (default 1 MiB). A tuning knob: figures never depend on it.
     pub block_bytes: usize,
 }
 
@@ -197,7 +197,7 @@ impl Default for Options {
             aliases: Vec::new(),
             limits: Limits::default(),
             threads: None,
-            block_bytes: 4 << 20,
+            block_bytes: 1 << 20,
         }
     }
 }
