@@ -92,25 +92,33 @@ fn parse_record<'b, D: DatasetSpec>(
     }
 }
 
-/// The longest prefix of `input` that is valid UTF-8 (empty for GB18030):
-/// validated once, in bulk, so that records taken from it are not validated
-/// again one by one.
-fn text_prefix(input: &[u8], enc: SourceEncoding) -> &str {
+/// The longest stretch of `input` that is valid UTF-8, from its first
+/// character boundary (a chunk may start inside a character whose first
+/// bytes ended the previous chunk): validated once, in bulk, so records
+/// taken from it are not validated again one by one. Empty for GB18030.
+fn text_prefix(input: &[u8], enc: SourceEncoding) -> (usize, &str) {
     if enc == SourceEncoding::Gb18030 {
-        return "";
+        return (0, "");
     }
-    match simdutf8::compat::from_utf8(input) {
+    let start = input
+        .iter()
+        .take(4)
+        .position(|&b| (b as i8) >= -0x40)
+        .unwrap_or(input.len().min(4));
+    let rest = &input[start..];
+    let text = match simdutf8::compat::from_utf8(rest) {
         Ok(s) => s,
-        Err(e) => simdutf8::compat::from_utf8(&input[..e.valid_up_to()]).unwrap_or(""),
-    }
+        Err(e) => simdutf8::compat::from_utf8(&rest[..e.valid_up_to()]).unwrap_or(""),
+    };
+    (start, text)
 }
 
 /// The text of a record taken straight from `input`, when it lies in the
-/// validated prefix.
+/// validated stretch.
 #[inline]
-fn record_text<'b>(rec: &Record<'_>, prefix: &'b str) -> Option<&'b str> {
-    let off = rec.offset()?;
-    prefix.get(off..off + rec.bytes().len())
+fn record_text<'b>(rec: &Record<'_>, (start, text): (usize, &'b str)) -> Option<&'b str> {
+    let off = rec.offset()?.checked_sub(start)?;
+    text.get(off..off + rec.bytes().len())
 }
 
 /// Phase 1's output for one block.
