@@ -24,7 +24,7 @@ use crate::input::header::{ColumnSpec, HeaderMap};
 use crate::input::records::Record;
 use crate::options::{Period, Rounding};
 use crate::report::Figures;
-use crate::stats::distinct::{IdKey, KeySet};
+use crate::stats::distinct::{IdKey, PartitionedKeySet};
 
 /// A kind of ledger export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -409,7 +409,7 @@ pub(crate) struct Shard<D: DatasetSpec> {
     /// No period given: one accumulator per calendar year, each with the
     /// rows it counted; the latest year is chosen at the end.
     years: BTreeMap<i32, (D::Acc, u64)>,
-    seen: KeySet,
+    seen: PartitionedKeySet,
     latest: Option<NaiveDate>,
     unique: u64,
     counted: u64,
@@ -422,7 +422,7 @@ impl<D: DatasetSpec> Shard<D> {
             period,
             fixed: period.map(D::new_acc),
             years: BTreeMap::new(),
-            seen: KeySet::default(),
+            seen: PartitionedKeySet::default(),
             latest: None,
             unique: 0,
             counted: 0,
@@ -435,7 +435,7 @@ impl<D: DatasetSpec> Shard<D> {
     #[inline]
     pub(crate) fn prefetch(&self, keys: impl Iterator<Item = IdKey>) {
         for k in keys {
-            std::hint::black_box(self.seen.contains(&k));
+            std::hint::black_box(self.seen.contains(k));
         }
     }
 

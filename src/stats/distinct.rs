@@ -184,6 +184,67 @@ impl BuildHasher for FastState {
 /// A set of [`IdKey`]s.
 pub type KeySet = HashSet<IdKey, FastState>;
 
+/// How many tables a [`PartitionedKeySet`] spreads its keys over.
+const PARTITIONS: usize = 64;
+
+/// A set of ids for tens of millions of keys: 64 tables chosen by key, so
+/// that a table growing holds its old and new storage together for a
+/// sixty-fourth of the keys only, not for all of them (a single table's
+/// growth would briefly need three times the memory of its keys).
+pub struct PartitionedKeySet {
+    tables: Vec<KeySet>,
+}
+
+impl Default for PartitionedKeySet {
+    fn default() -> Self {
+        PartitionedKeySet {
+            tables: (0..PARTITIONS).map(|_| KeySet::default()).collect(),
+        }
+    }
+}
+
+impl PartitionedKeySet {
+    #[inline]
+    fn table(&self, key: IdKey) -> usize {
+        // Independent of `shard` (other bits of another mix).
+        let h = fold(
+            key.0 as u64 ^ 0xA409_3822_299F_31D0,
+            (key.0 >> 64) as u64 ^ 0x082E_FA98_EC4E_6C89,
+        );
+        (h >> 58) as usize % PARTITIONS
+    }
+
+    /// Adds a key; false when it was already there.
+    #[inline]
+    pub fn insert(&mut self, key: IdKey) -> bool {
+        let t = self.table(key);
+        self.tables[t].insert(key)
+    }
+
+    /// Whether the key is there.
+    #[inline]
+    pub fn contains(&self, key: IdKey) -> bool {
+        self.tables[self.table(key)].contains(&key)
+    }
+
+    /// Number of keys.
+    pub fn len(&self) -> usize {
+        self.tables.iter().map(|t| t.len()).sum()
+    }
+
+    /// Whether there are no keys.
+    pub fn is_empty(&self) -> bool {
+        self.tables.iter().all(|t| t.is_empty())
+    }
+
+    /// Adds every key of `other`.
+    pub fn extend(&mut self, other: PartitionedKeySet) {
+        for (mine, theirs) in self.tables.iter_mut().zip(other.tables) {
+            mine.extend(theirs);
+        }
+    }
+}
+
 /// A map with the fast hasher.
 pub type FastMap<K, V> = HashMap<K, V, FastState>;
 
@@ -217,6 +278,20 @@ mod tests {
             IdKey::of_parts(&["T1", "O1"]),
             IdKey::of_parts(&["T1", "O1"])
         );
+    }
+
+    #[test]
+    fn partitioned_sets_count_distinct_keys() {
+        let mut s = PartitionedKeySet::default();
+        let mut t = PartitionedKeySet::default();
+        for i in 0..50_000 {
+            assert!(s.insert(IdKey::of(&format!("XF{i}"))));
+            t.insert(IdKey::of(&format!("XF{}", i + 25_000)));
+        }
+        assert!(!s.insert(IdKey::of("XF42")));
+        assert!(s.contains(IdKey::of("XF49999")) && !s.contains(IdKey::of("XF50000")));
+        s.extend(t);
+        assert_eq!(s.len(), 75_000);
     }
 
     #[test]
