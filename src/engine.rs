@@ -19,7 +19,7 @@
 
 use crate::datasets::{Cells, Dataset, DatasetSpec, Shard};
 use crate::error::{Error, FileError, Problem, Result};
-use crate::input::decode::SourceEncoding;
+use crate::input::decode::{SourceEncoding, transcode_gb18030};
 use crate::input::fields::trim;
 use crate::input::header::HeaderMap;
 use crate::input::records::{Overflow, Record, RecordLimits, Splitter};
@@ -71,11 +71,7 @@ fn parse_record<'b, D: DatasetSpec>(
     }
     // Fields are sliced from the record's text (a slice that does not fall
     // on character boundaries is decoded field by field instead).
-    let whole = match (text, ctx.enc) {
-        (Some(t), _) => Some(t),
-        (None, SourceEncoding::Gb18030) if !bytes.is_ascii() => None,
-        (None, _) => std::str::from_utf8(bytes).ok(),
-    };
+    let whole = text.or_else(|| std::str::from_utf8(bytes).ok());
     let before = problems.len();
     let mut cells = Cells {
         record: rec,
@@ -95,11 +91,8 @@ fn parse_record<'b, D: DatasetSpec>(
 /// The longest stretch of `input` that is valid UTF-8, from its first
 /// character boundary (a chunk may start inside a character whose first
 /// bytes ended the previous chunk): validated once, in bulk, so records
-/// taken from it are not validated again one by one. Empty for GB18030.
-fn text_prefix(input: &[u8], enc: SourceEncoding) -> (usize, &str) {
-    if enc == SourceEncoding::Gb18030 {
-        return (0, "");
-    }
+/// taken from it are not validated again one by one.
+fn text_prefix(input: &[u8]) -> (usize, &str) {
     let start = input
         .iter()
         .take(4)
@@ -158,7 +151,7 @@ impl<'b, D: DatasetSpec> Block<'b, D> {
             rejected,
             ordinals,
         } = self;
-        let prefix = text_prefix(input, ctx.enc);
+        let prefix = text_prefix(input);
         splitter.feed(input, &mut |rec| {
             *read += 1;
             // A record taken straight from the input may lend its bytes to
@@ -206,6 +199,8 @@ pub(crate) struct Core<D: DatasetSpec> {
     fatal: Option<FileError>,
     /// Rows handed to shards so far, in file order.
     ordinal: u64,
+    /// Blocks transcoded from GB18030, kept from batch to batch.
+    texts: Vec<Vec<u8>>,
     scratch: Vec<Problem>,
 }
 
@@ -226,6 +221,7 @@ impl<D: DatasetSpec> Core<D> {
             problems: Problems::default(),
             fatal: None,
             ordinal: 0,
+            texts: Vec::new(),
             scratch: Vec::new(),
             options: options.clone(),
         }
@@ -240,13 +236,47 @@ impl<D: DatasetSpec> Core<D> {
         }
     }
 
+    /// Splits and tallies the pending bytes up to the last line break (all
+    /// of them at the end of the file), keeping the rest for later: a piece
+    /// then never ends inside a GB18030 character, and a block can be
+    /// transcoded on its own.
+    fn process(&mut self, last: bool) {
+        let len = self.pending.len();
+        let end = if last {
+            len
+        } else {
+            match piece_end(&self.pending) {
+                0 if len >= 4 * self.options.block_bytes * self.threads
+                    && len > self.options.limits.max_record_bytes =>
+                {
+                    len // no safe cut in sight: a record past the size limit
+                }
+                end => end,
+            }
+        };
+        if end == 0 {
+            return;
+        }
+        let rest = self.pending.split_off(end);
+        let piece = std::mem::replace(&mut self.pending, rest);
+        if self.header.is_some() && piece.len() >= self.options.block_bytes {
+            self.run_batch(&piece);
+        } else if self.enc == SourceEncoding::Gb18030 {
+            let mut text = Vec::with_capacity(piece.len() * 3 / 2);
+            transcode_gb18030(&piece, &mut text);
+            self.split_here(&text);
+        } else {
+            self.split_here(&piece);
+        }
+    }
+
     /// Splits `input` on this thread with the lead splitter.
     fn split_here(&mut self, input: &[u8]) {
         let mut lead = std::mem::replace(
             &mut self.lead,
             Splitter::new(Some(b','), limits(&self.options)),
         );
-        let prefix = text_prefix(input, self.enc);
+        let prefix = text_prefix(input);
         lead.feed(input, &mut |rec| self.record(rec, record_text(rec, prefix)));
         self.lead = lead;
     }
@@ -319,8 +349,7 @@ impl<D: DatasetSpec> Core<D> {
     }
 
     /// Splits and tallies the pending bytes on every thread.
-    fn run_batch(&mut self) {
-        let data = std::mem::take(&mut self.pending);
+    fn run_batch(&mut self, data: &[u8]) {
         let Some(map) = self.header.as_ref() else {
             return;
         };
@@ -348,16 +377,39 @@ impl<D: DatasetSpec> Core<D> {
         let delimiter = lead.delimiter();
         let fresh = || Splitter::new(delimiter, limits(&self.options));
 
+        // GB18030 blocks become UTF-8 first, each on its own thread: a block
+        // starts and ends on a line break, so no character is cut.
+        let gb18030 = self.enc == SourceEncoding::Gb18030;
+        let mut texts = std::mem::take(&mut self.texts);
+        if gb18030 {
+            texts.resize_with(cuts.len() - 1, Vec::new);
+            std::thread::scope(|s| {
+                for (w, text) in cuts.windows(2).zip(texts.iter_mut()) {
+                    let raw = &data[w[0]..w[1]];
+                    s.spawn(move || {
+                        text.clear();
+                        transcode_gb18030(raw, text);
+                    });
+                }
+            });
+        }
+        let pieces: Vec<&[u8]> = if gb18030 {
+            texts[..cuts.len() - 1]
+                .iter()
+                .map(|t| t.as_slice())
+                .collect()
+        } else {
+            cuts.windows(2).map(|w| &data[w[0]..w[1]]).collect()
+        };
+
         // Phase 1: split and parse each block on its own thread.
         let mut blocks: Vec<Block<'_, D>> = std::thread::scope(|s| {
             let ctx = &ctx;
-            let data = &data;
-            let handles: Vec<_> = cuts
-                .windows(2)
+            let handles: Vec<_> = pieces
+                .iter()
                 .skip(1)
-                .map(|w| {
+                .map(|&input| {
                     let mut b = Block::<D>::new(fresh(), shards);
-                    let input = &data[w[0]..w[1]];
                     s.spawn(move || {
                         b.parse(ctx, input);
                         b
@@ -365,7 +417,7 @@ impl<D: DatasetSpec> Core<D> {
                 })
                 .collect();
             let mut first = Block::<D>::new(lead, shards);
-            first.parse(ctx, &data[cuts[0]..cuts[1]]);
+            first.parse(ctx, pieces[0]);
             let mut all = vec![first];
             all.extend(
                 handles
@@ -380,7 +432,9 @@ impl<D: DatasetSpec> Core<D> {
         for k in 0..blocks.len() - 1 {
             if !blocks[k].splitter.is_clean() {
                 blocks.truncate(k + 1);
-                blocks[k].parse(&ctx, &data[cuts[k + 1]..]);
+                for &piece in &pieces[k + 1..] {
+                    blocks[k].parse(&ctx, piece);
+                }
                 break;
             }
             let delta = blocks[k].splitter.line() - 1;
@@ -427,9 +481,19 @@ impl<D: DatasetSpec> Core<D> {
             lead = Some(b.splitter);
         }
         self.lead = lead.expect("at least one block");
-        self.pending = data;
-        self.pending.clear();
+        self.texts = texts;
     }
+}
+
+/// Where a piece of pending bytes may end: after the last line break, else
+/// after the last byte below 0x30 (no GB18030 character contains one), else
+/// nowhere yet (0).
+fn piece_end(pending: &[u8]) -> usize {
+    pending
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .or_else(|| pending.iter().rposition(|&b| b < 0x30))
+        .map_or(0, |p| p + 1)
 }
 
 fn limits(options: &Options) -> RecordLimits {
@@ -454,26 +518,16 @@ impl<D: DatasetSpec> FileEngine for Core<D> {
             return;
         }
         self.enc = enc;
-        if self.header.is_none() {
-            self.split_here(bytes);
-            return;
-        }
         self.pending.extend_from_slice(bytes);
-        if self.pending.len() >= self.options.block_bytes * self.threads {
-            self.run_batch();
+        // Until the header is known, every complete line goes on at once.
+        if self.header.is_none() || self.pending.len() >= self.options.block_bytes * self.threads {
+            self.process(false);
         }
     }
 
     fn end_file(&mut self) {
-        if !self.pending.is_empty() && self.fatal.is_none() {
-            if self.pending.len() >= self.options.block_bytes {
-                self.run_batch();
-            } else {
-                let data = std::mem::take(&mut self.pending);
-                self.split_here(&data);
-                self.pending = data;
-                self.pending.clear();
-            }
+        if self.fatal.is_none() {
+            self.process(true);
         }
         let mut lead = std::mem::replace(
             &mut self.lead,

@@ -11,7 +11,7 @@ use std::path::Path;
 use crate::datasets::Dataset;
 use crate::engine::{FileEngine, header_names, is_blank};
 use crate::error::{Error, FileError, Result};
-use crate::input::decode::{Decoder, SourceEncoding};
+use crate::input::decode::{Decoder, SourceEncoding, transcode_gb18030};
 use crate::input::header::HeaderMap;
 use crate::input::records::{Record, RecordLimits, Splitter};
 use crate::options::Options;
@@ -213,8 +213,6 @@ pub fn detect_dataset(path: impl AsRef<Path>, options: &Options) -> Result<Datas
         max_fields: options.limits.max_columns,
     };
     let mut decoder = Decoder::new(options.encoding);
-    let mut splitter = Splitter::new(options.delimiter, limits);
-    let mut header: Option<std::result::Result<Vec<String>, FileError>> = None;
     let mut buf = vec![0u8; 64 * 1024];
     let file_error = |error| Error::File {
         file: shown.clone(),
@@ -224,10 +222,41 @@ pub fn detect_dataset(path: impl AsRef<Path>, options: &Options) -> Result<Datas
         bom: c.bom.into(),
         chosen: c.chosen.into(),
     };
-    loop {
+    // Decoded bytes from the start of the file, until they hold a header.
+    let mut raw: Vec<u8> = Vec::new();
+    let mut enc = SourceEncoding::Utf8;
+    let header = loop {
         let n = file.read(&mut buf).map_err(io)?;
         let last = n == 0;
-        let mut on_record = |rec: &Record<'_>, enc: SourceEncoding| {
+        decoder
+            .feed(&buf[..n], last, &mut |b, e| {
+                raw.extend_from_slice(b);
+                enc = e;
+            })
+            .map_err(|c| file_error(bom(c)))?;
+        if !last && !raw.contains(&b'\n') {
+            if raw.len() > limits.max_record_bytes {
+                break Some(Err(FileError::HeaderTooLarge(
+                    "is longer than the record size limit".into(),
+                )));
+            }
+            continue;
+        }
+        let piece = if last {
+            &raw[..]
+        } else {
+            &raw[..raw.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1)]
+        };
+        let mut text = Vec::new();
+        let piece = if enc == SourceEncoding::Gb18030 {
+            transcode_gb18030(piece, &mut text);
+            &text[..]
+        } else {
+            piece
+        };
+        let mut splitter = Splitter::new(options.delimiter, limits);
+        let mut header: Option<std::result::Result<Vec<String>, FileError>> = None;
+        let mut on_record = |rec: &Record<'_>| {
             if header.is_some() || is_blank(rec, enc) {
                 return;
             }
@@ -239,19 +268,19 @@ pub fn detect_dataset(path: impl AsRef<Path>, options: &Options) -> Result<Datas
                 header_names(rec, enc)
             });
         };
-        let mut deliver =
-            |b: &[u8], enc: SourceEncoding| splitter.feed(b, &mut |r| on_record(r, enc));
-        decoder
-            .feed(&buf[..n], last, &mut deliver)
-            .map_err(|c| file_error(bom(c)))?;
+        splitter.feed(piece, &mut on_record);
         if last {
-            let enc = decoder.field_encoding();
-            splitter.finish(&mut |r| on_record(r, enc));
+            splitter.finish(&mut on_record);
         }
         if header.is_some() || last {
-            break;
+            break header;
         }
-    }
+        if raw.len() > limits.max_record_bytes {
+            break Some(Err(FileError::HeaderTooLarge(
+                "is longer than the record size limit".into(),
+            )));
+        }
+    };
     let names = match header {
         None => return Err(file_error(FileError::NoHeader)),
         Some(h) => h.map_err(file_error)?,

@@ -126,3 +126,17 @@ fn quoted_line_breaks_across_cuts_duplicates_and_problems() {
     assert_eq!(r.problems.items[0].line, 15);
     assert_eq!(r.problems.items[0].value, "2023-02-30");
 }
+
+#[test]
+fn gb18030_blocks_are_transcoded_on_their_own_with_the_same_result() {
+    let (data, ..) = awkward_complaints();
+    let utf8 = run(Dataset::Complaints, &[&data], 1, 1 << 20, usize::MAX, true);
+    let gb = encoding_rs::GB18030
+        .encode(std::str::from_utf8(&data).unwrap())
+        .0
+        .into_owned();
+    assert_eq!(
+        assert_same_everywhere(Dataset::Complaints, &[&gb], true),
+        utf8
+    );
+}

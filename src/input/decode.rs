@@ -1,13 +1,17 @@
 //! Encoding detection and streaming transcoding.
 //!
-//! The record splitter works on bytes of an ASCII-compatible encoding: in
-//! UTF-8 and GB18030 the bytes `"`, `,`, TAB, CR and LF never occur inside a
-//! multi-byte character, so those inputs are split as they come and each
-//! field is decoded on its own — a byte that does not decode is then a row
-//! error with its line and column, not a replacement character. UTF-16 is
-//! transcoded to UTF-8 first; a unit that does not decode (a lone surrogate,
-//! an odd trailing byte) becomes the byte 0xFF, which no UTF-8 text contains,
-//! so the field that holds it fails to decode in the same way.
+//! Everything after the engine's first step reads UTF-8. UTF-8 passes
+//! through untouched. UTF-16 is transcoded here as it streams. GB18030
+//! passes through here too and is transcoded by the engine a block at a
+//! time — on every thread at once — since blocks are cut after line breaks,
+//! where no GB18030 character can be cut ([`transcode_gb18030`]).
+//!
+//! Bytes that do not decode are never replaced: a malformed GB18030
+//! sequence is passed on as its own bytes (which are never valid UTF-8
+//! where they stand) and a malformed UTF-16 unit (a lone surrogate, an odd
+//! trailing byte) as the byte 0xFF, which no UTF-8 text contains. Records
+//! are split afterwards, so the field that holds such bytes fails to decode
+//! and becomes a row error with its line and column.
 
 use std::borrow::Cow;
 
@@ -37,43 +41,23 @@ impl SourceEncoding {
         }
     }
 
-    /// Decodes one field's bytes (after CSV splitting).
+    /// Reads one field's bytes (after transcoding and CSV splitting) as
+    /// text; bytes that did not decode from this encoding are an error.
     #[inline]
     pub fn decode_field(self, bytes: &[u8]) -> Result<Cow<'_, str>, String> {
-        let ok = match self {
-            Self::Gb18030 => {
-                if bytes.is_ascii() {
-                    std::str::from_utf8(bytes).ok().map(Cow::Borrowed)
-                } else {
-                    encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes)
-                }
-            }
-            _ => std::str::from_utf8(bytes).ok().map(Cow::Borrowed),
-        };
-        ok.ok_or_else(|| format!("bytes that are not valid {}", self.name()))
+        std::str::from_utf8(bytes)
+            .map(Cow::Borrowed)
+            .map_err(|_| format!("bytes that are not valid {}", self.name()))
     }
 
     /// Renders bytes that failed to decode: the text that does decode, and
     /// `\xNN` for each byte that does not.
     pub fn escape_invalid(self, bytes: &[u8]) -> String {
         let mut out = String::new();
-        match self {
-            Self::Gb18030 => {
-                for &b in bytes {
-                    if b.is_ascii() {
-                        out.push(b as char);
-                    } else {
-                        out.push_str(&format!("\\x{b:02X}"));
-                    }
-                }
-            }
-            _ => {
-                for chunk in bytes.utf8_chunks() {
-                    out.push_str(chunk.valid());
-                    for b in chunk.invalid() {
-                        out.push_str(&format!("\\x{b:02X}"));
-                    }
-                }
+        for chunk in bytes.utf8_chunks() {
+            out.push_str(chunk.valid());
+            for b in chunk.invalid() {
+                out.push_str(&format!("\\x{b:02X}"));
             }
         }
         out
@@ -107,7 +91,8 @@ pub struct Decoder {
     requested: Encoding,
     state: State,
     held: Vec<u8>,
-    utf16: Option<encoding_rs::Decoder>,
+    /// Transcodes UTF-16 to UTF-8.
+    transcoder: Option<encoding_rs::Decoder>,
     out: Vec<u8>,
 }
 
@@ -118,7 +103,7 @@ impl Decoder {
             requested,
             state: State::Start,
             held: Vec::new(),
-            utf16: None,
+            transcoder: None,
             out: Vec::new(),
         }
     }
@@ -204,7 +189,7 @@ impl Decoder {
     }
 
     fn decide(&mut self, e: SourceEncoding) {
-        self.utf16 = match e {
+        self.transcoder = match e {
             SourceEncoding::Utf16Le => {
                 Some(encoding_rs::UTF_16LE.new_decoder_without_bom_handling())
             }
@@ -248,7 +233,11 @@ impl Decoder {
             } else {
                 SourceEncoding::Gb18030
             });
-            self.emit(&held, last && input.is_empty(), sink);
+            let ends_here = last && input.is_empty();
+            self.emit(&held, ends_here, sink);
+            if ends_here {
+                return; // a transcoder is told of the end once only
+            }
         }
         if let State::Decided(_) = self.state {
             self.emit(input, last, sink);
@@ -257,7 +246,7 @@ impl Decoder {
 
     fn emit(&mut self, input: &[u8], last: bool, sink: &mut dyn FnMut(&[u8], SourceEncoding)) {
         let enc = self.field_encoding();
-        let Some(dec) = self.utf16.as_mut() else {
+        let Some(dec) = self.transcoder.as_mut() else {
             if !input.is_empty() {
                 sink(input, enc);
             }
@@ -288,6 +277,38 @@ impl Decoder {
         sink: &mut dyn FnMut(&[u8], SourceEncoding),
     ) -> Result<(), BomConflict> {
         self.feed(&[], true, sink)
+    }
+}
+
+/// Transcodes GB18030 text that starts and ends on character boundaries
+/// (after a line break, or at the ends of a file) to UTF-8, appending to
+/// `out`. A malformed sequence is kept as its own bytes when they cannot
+/// pass for UTF-8 nor contain a delimiter, else as 0xFF.
+pub fn transcode_gb18030(input: &[u8], out: &mut Vec<u8>) {
+    let mut d = encoding_rs::GB18030.new_decoder_without_bom_handling();
+    let mut rest = input;
+    loop {
+        let room = d
+            .max_utf8_buffer_length_without_replacement(rest.len())
+            .unwrap_or(rest.len() * 3 + 16);
+        let at = out.len();
+        out.resize(at + room, 0);
+        let (res, read, written) = d.decode_to_utf8_without_replacement(rest, &mut out[at..], true);
+        out.truncate(at + written);
+        let consumed = &rest[..read];
+        rest = &rest[read..];
+        match res {
+            encoding_rs::DecoderResult::InputEmpty => break,
+            encoding_rs::DecoderResult::OutputFull => {}
+            encoding_rs::DecoderResult::Malformed(bad, extra) => {
+                let end = consumed.len().saturating_sub(extra as usize);
+                let raw = &consumed[end.saturating_sub(bad as usize)..end];
+                let shown = !raw.is_empty()
+                    && std::str::from_utf8(raw).is_err()
+                    && raw.iter().all(|&b| b >= 0x80 || b.is_ascii_digit());
+                out.extend_from_slice(if shown { raw } else { &[0xFF] });
+            }
+        }
     }
 }
 
@@ -419,18 +440,37 @@ mod tests {
 
     #[test]
     fn field_decoding() {
-        // (GBK 欠薪 happens to be valid UTF-8 too; 人社局 is not.)
-        let gb = encoding_rs::GB18030.encode("人社局").0.into_owned();
-        assert_eq!(SourceEncoding::Gb18030.decode_field(&gb).unwrap(), "人社局");
-        assert_eq!(SourceEncoding::Gb18030.decode_field(b"abc").unwrap(), "abc");
-        // a four-byte sequence cut in the middle
-        let four = encoding_rs::GB18030.encode("\u{20000}").0.into_owned();
-        assert_eq!(four.len(), 4);
-        assert!(SourceEncoding::Gb18030.decode_field(&four[..2]).is_err());
         assert_eq!(
-            SourceEncoding::Utf8.decode_field(&gb).unwrap_err(),
+            SourceEncoding::Gb18030
+                .decode_field("人社局".as_bytes())
+                .unwrap(),
+            "人社局"
+        );
+        assert_eq!(
+            SourceEncoding::Utf8.decode_field(b"a\xFFb").unwrap_err(),
             "bytes that are not valid utf-8"
         );
-        assert_eq!(SourceEncoding::Gb18030.escape_invalid(&four[..2]), "\\x952");
+        assert_eq!(SourceEncoding::Utf8.escape_invalid(b"a\xFFb"), "a\\xFFb");
+    }
+
+    #[test]
+    fn malformed_gb18030_keeps_its_own_bytes() {
+        // A lead byte followed by a comma, and a four-byte sequence cut in
+        // the middle by the end of the text: both stay undecodable, shown as
+        // the bytes of the file.
+        let mut v = encoding_rs::GB18030.encode("人社局,").0.into_owned();
+        v.extend_from_slice(&[0x81, b',']);
+        let four = encoding_rs::GB18030.encode("\u{20000}").0.into_owned();
+        assert_eq!(four.len(), 4);
+        v.extend_from_slice(&four[..2]);
+        let mut out = b"x".to_vec();
+        transcode_gb18030(&v, &mut out);
+        assert_eq!(
+            SourceEncoding::Gb18030.escape_invalid(&out),
+            "x人社局,\\x81,\\x952"
+        );
+        let mut out = Vec::new();
+        transcode_gb18030(&encoding_rs::GB18030.encode("欠薪,\u{20000}\n").0, &mut out);
+        assert_eq!(out, "欠薪,\u{20000}\n".as_bytes());
     }
 }

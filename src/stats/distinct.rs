@@ -185,11 +185,11 @@ impl BuildHasher for FastState {
 pub type KeySet = HashSet<IdKey, FastState>;
 
 /// How many tables a [`PartitionedKeySet`] spreads its keys over.
-const PARTITIONS: usize = 64;
+const PARTITIONS: usize = 256;
 
-/// A set of ids for tens of millions of keys: 64 tables chosen by key, so
+/// A set of ids for tens of millions of keys: 256 tables chosen by key, so
 /// that a table growing holds its old and new storage together for a
-/// sixty-fourth of the keys only, not for all of them (a single table's
+/// 256th of the keys only, not for all of them (a single table's
 /// growth would briefly need three times the memory of its keys).
 pub struct PartitionedKeySet {
     tables: Vec<KeySet>,
@@ -211,7 +211,7 @@ impl PartitionedKeySet {
             key.0 as u64 ^ 0xA409_3822_299F_31D0,
             (key.0 >> 64) as u64 ^ 0x082E_FA98_EC4E_6C89,
         );
-        (h >> 58) as usize % PARTITIONS
+        (h >> 56) as usize % PARTITIONS
     }
 
     /// Adds a key; false when it was already there.
