@@ -148,6 +148,9 @@ macro_rules! vocab {
             const ALL: &'static [Self] = &[$(Self::$var),+];
             fn key(self) -> &'static str { match self { $(Self::$var => $key),+ } }
             fn words(self) -> &'static [&'static str] { match self { $(Self::$var => &[$($word),*]),+ } }
+            // ALL lists the variants in declaration order.
+            #[inline]
+            fn index(self) -> usize { self as usize }
         }
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -521,4 +524,23 @@ impl<D: DatasetSpec> Shard<D> {
 /// `YYYY-MM` of a date.
 pub fn month_key(d: NaiveDate) -> String {
     format!("{:04}-{:02}", d.year(), d.month())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn indexes_follow_all<E: Vocab>() {
+        for (i, v) in E::ALL.iter().enumerate() {
+            assert_eq!(v.index(), i, "{v:?}");
+        }
+    }
+
+    #[test]
+    fn vocabulary_indexes_are_positions_in_all() {
+        indexes_follow_all::<legality::DocType>();
+        indexes_follow_all::<legality::Conclusion>();
+        indexes_follow_all::<inspections::InspectionResult>();
+        indexes_follow_all::<complaints::ComplaintKind>();
+    }
 }
