@@ -62,6 +62,8 @@ fn parse_record<'b, D: DatasetSpec>(
     text: Option<&'b str>,
     problems: &mut Vec<Problem>,
 ) -> Parsed<D::Row<'b>> {
+    #[cfg(feature = "test-hooks")]
+    crate::test_hooks::row_parsed();
     if is_blank(rec, ctx.enc) {
         return Parsed::Blank;
     }
@@ -192,6 +194,9 @@ pub(crate) struct Core<D: DatasetSpec> {
     lead: Splitter,
     /// Decoded bytes not yet split (several threads only).
     pending: Vec<u8>,
+    /// How much of `pending` is known to hold no place to cut: a long
+    /// record fed in small chunks is then scanned once, not on every feed.
+    pending_scanned: usize,
     enc: SourceEncoding,
     shards: Vec<Shard<D>>,
     rows: RowCounts,
@@ -215,6 +220,7 @@ impl<D: DatasetSpec> Core<D> {
             width: 0,
             lead: Splitter::new(options.delimiter, limits(options)),
             pending: Vec::new(),
+            pending_scanned: 0,
             enc: SourceEncoding::Utf8,
             shards: (0..threads).map(|_| Shard::new(options.period)).collect(),
             rows: RowCounts::default(),
@@ -245,18 +251,19 @@ impl<D: DatasetSpec> Core<D> {
         let end = if last {
             len
         } else {
-            match piece_end(&self.pending) {
-                0 if len >= 4 * self.options.block_bytes * self.threads
-                    && len > self.options.limits.max_record_bytes =>
-                {
-                    len // no safe cut in sight: a record past the size limit
-                }
-                end => end,
+            match piece_end(&self.pending[self.pending_scanned..]) {
+                // No safe cut in sight: the record is past the size limit
+                // and only its end still matters, so pending stays bounded.
+                0 if len > self.options.limits.max_record_bytes => len,
+                0 => 0,
+                end => self.pending_scanned + end,
             }
         };
         if end == 0 {
+            self.pending_scanned = len;
             return;
         }
+        self.pending_scanned = 0;
         let rest = self.pending.split_off(end);
         let piece = std::mem::replace(&mut self.pending, rest);
         if self.header.is_some() && piece.len() >= self.options.block_bytes {
@@ -383,10 +390,10 @@ impl<D: DatasetSpec> Core<D> {
         let mut texts = std::mem::take(&mut self.texts);
         if gb18030 {
             texts.resize_with(cuts.len() - 1, Vec::new);
-            std::thread::scope(|s| {
+            scoped(|s| {
                 for (w, text) in cuts.windows(2).zip(texts.iter_mut()) {
                     let raw = &data[w[0]..w[1]];
-                    s.spawn(move || {
+                    s.spawn(move |_| {
                         text.clear();
                         transcode_gb18030(raw, text);
                     });
@@ -403,14 +410,14 @@ impl<D: DatasetSpec> Core<D> {
         };
 
         // Phase 1: split and parse each block on its own thread.
-        let mut blocks: Vec<Block<'_, D>> = std::thread::scope(|s| {
+        let mut blocks: Vec<Block<'_, D>> = scoped(|s| {
             let ctx = &ctx;
             let handles: Vec<_> = pieces
                 .iter()
                 .skip(1)
                 .map(|&input| {
                     let mut b = Block::<D>::new(fresh(), shards);
-                    s.spawn(move || {
+                    s.spawn(move |_| {
                         b.parse(ctx, input);
                         b
                     })
@@ -422,7 +429,8 @@ impl<D: DatasetSpec> Core<D> {
             all.extend(
                 handles
                     .into_iter()
-                    .map(|h| h.join().expect("parser thread panicked")),
+                    // A worker's panic goes on with its own message.
+                    .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))),
             );
             all
         });
@@ -451,11 +459,11 @@ impl<D: DatasetSpec> Core<D> {
             bases.push(self.ordinal);
             self.ordinal += b.ordinals as u64;
         }
-        std::thread::scope(|s| {
+        scoped(|s| {
             let blocks = &blocks;
             let bases = &bases;
             for (j, shard) in self.shards.iter_mut().enumerate() {
-                s.spawn(move || {
+                s.spawn(move |_| {
                     for (b, base) in blocks.iter().zip(bases) {
                         for group in b.rows[j].chunks(16) {
                             // The id set is far larger than the caches: ask
@@ -485,6 +493,28 @@ impl<D: DatasetSpec> Core<D> {
     }
 }
 
+/// Runs `f` with a scope for threads that borrow from the caller, and
+/// goes on with the first panic of any of them.
+///
+/// Not `std::thread::scope`: it asks std for the calling thread's handle,
+/// which std allocates on a thread it did not start (a C program's main
+/// thread) and never frees there — valgrind reports it as possibly lost in
+/// every C program that tallies a large input.
+fn scoped<'env, R>(f: impl FnOnce(&crossbeam_utils::thread::Scope<'env>) -> R) -> R {
+    match crossbeam_utils::thread::scope(f) {
+        Ok(r) => r,
+        Err(payload) => {
+            // Threads not joined in `f` report their panics as a list.
+            let first = match payload.downcast::<Vec<Box<dyn std::any::Any + Send>>>() {
+                Ok(mut all) if !all.is_empty() => all.swap_remove(0),
+                Ok(_) => Box::new("a worker thread panicked"),
+                Err(other) => other,
+            };
+            std::panic::resume_unwind(first)
+        }
+    }
+}
+
 /// Where a piece of pending bytes may end: after the last line break, else
 /// after the last byte below 0x30 (no GB18030 character contains one), else
 /// nowhere yet (0).
@@ -510,6 +540,7 @@ impl<D: DatasetSpec> FileEngine for Core<D> {
         self.width = 0;
         self.lead = Splitter::new(self.options.delimiter, limits(&self.options));
         self.pending.clear();
+        self.pending_scanned = 0;
         self.enc = SourceEncoding::Utf8;
     }
 

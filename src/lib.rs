@@ -44,6 +44,8 @@ mod options;
 pub mod report;
 pub mod stats;
 mod tally;
+#[cfg(feature = "test-hooks")]
+pub mod test_hooks;
 
 pub use datasets::Dataset;
 pub use error::{Error, FileError, Problem, Result};

@@ -238,7 +238,8 @@ impl Options {
 /// Bounds on what one input may make govtally hold in memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Most bytes one record (one row, all fields) may hold. Default 1 MiB.
+    /// Most bytes one record may hold: the decoded UTF-8 bytes of its
+    /// fields' contents (delimiters and quotes not counted). Default 1 MiB.
     pub max_record_bytes: usize,
     /// Most columns a header or row may have. Default 1024.
     pub max_columns: usize,

@@ -204,7 +204,15 @@ impl Splitter {
     pub fn feed(&mut self, input: &[u8], on_record: &mut dyn FnMut(&Record<'_>)) {
         if self.delimiter.is_none() {
             self.probe.extend_from_slice(input);
-            let Some(d) = choose_delimiter(&self.probe, false, self.limits.max_record_bytes) else {
+            // Only a line end or a full probe can settle the choice: looking
+            // again at the whole probe on every feed would be quadratic.
+            let max = self.limits.max_record_bytes;
+            let settled =
+                self.probe.len() >= max || input.iter().any(|&b| b == b'\n' || b == b'\r');
+            let Some(d) = settled
+                .then(|| choose_delimiter(&self.probe, false, max))
+                .flatten()
+            else {
                 return;
             };
             self.set_delimiter(d);
@@ -222,7 +230,8 @@ impl Splitter {
     /// reports a quoted field left open.
     pub fn finish(&mut self, on_record: &mut dyn FnMut(&Record<'_>)) {
         if self.delimiter.is_none() {
-            let d = choose_delimiter(&self.probe, true, usize::MAX).unwrap_or(b',');
+            let d =
+                choose_delimiter(&self.probe, true, self.limits.max_record_bytes).unwrap_or(b',');
             self.set_delimiter(d);
             let probe = std::mem::take(&mut self.probe);
             self.from_probe = true;
@@ -261,8 +270,10 @@ impl Splitter {
 
     fn end_record(&mut self, on_record: &mut dyn FnMut(&Record<'_>)) {
         self.end_field();
-        // `all` stops at the first byte of an ordinary row.
+        // `all` stops at the first byte of an ordinary row. A record cut
+        // short by a limit holds fewer bytes than it had: never blank.
         let candidate = !self.quoted
+            && self.overflow.is_none()
             && self
                 .record
                 .iter()
@@ -445,18 +456,23 @@ impl Splitter {
 }
 
 /// Tab when the first non-blank line has tabs and no commas, else comma.
-/// None while that line is not complete yet.
+/// None while that line is not complete yet. Only the first `max` bytes of
+/// a line are looked at, so the choice is the same however the line was
+/// fed: whole, or in pieces until the probe held `max` bytes.
 fn choose_delimiter(probe: &[u8], last: bool, max: usize) -> Option<u8> {
     let mut rest = probe;
     loop {
         let end = rest.iter().position(|&b| b == b'\n' || b == b'\r');
-        let line = match end {
-            Some(e) => &rest[..e],
-            None if last || rest.len() >= max => rest,
-            None => return None,
+        let line_end = end.unwrap_or(rest.len());
+        let line = if line_end >= max {
+            &rest[..max]
+        } else if end.is_some() || last {
+            &rest[..line_end]
+        } else {
+            return None;
         };
         let blank = line.iter().all(|&b| b == b' ' || b == b'\t');
-        if !blank || end.is_none() {
+        if !blank || end.is_none() || line_end >= max {
             let tabs = line.contains(&b'\t');
             let commas = line.contains(&b',');
             return Some(if tabs && !commas { b'\t' } else { b',' });
