@@ -321,6 +321,43 @@ govtally_status govtally_options_set_skip_bad_rows(govtally_options *options, bo
 govtally_status govtally_options_set_threads(govtally_options *options, uint32_t threads);
 
 /**
+ * Sets the longest record a tally accepts, as the decoded UTF-8 bytes of
+ * its fields' contents (delimiters and quotes not counted); default 1048576 (1 MiB), at least 1. A longer
+ * row is a bad row, a longer header a file error; bytes past the limit
+ * are scanned, never stored, so this bounds the memory a broken input can
+ * take.
+ *
+ * Thread safety: the handle must not be in use on another thread.
+ *
+ * # Safety
+ * `options` is NULL or a live handle.
+ */
+govtally_status govtally_options_set_max_record_bytes(govtally_options *options, uint64_t bytes);
+
+/**
+ * Sets the most columns a header or row may have; default 1024, at
+ * least 1. A wider row is a bad row, a wider header a file error.
+ *
+ * Thread safety: the handle must not be in use on another thread.
+ *
+ * # Safety
+ * `options` is NULL or a live handle.
+ */
+govtally_status govtally_options_set_max_columns(govtally_options *options, uint64_t columns);
+
+/**
+ * Sets how many bad rows are kept in full (file, line, column, value,
+ * reason) in the report and in the message of `GOVTALLY_REJECTED_ROWS`;
+ * default 100. 0 keeps none; every bad row is counted whatever the limit.
+ *
+ * Thread safety: the handle must not be in use on another thread.
+ *
+ * # Safety
+ * `options` is NULL or a live handle.
+ */
+govtally_status govtally_options_set_max_problems(govtally_options *options, uint64_t problems);
+
+/**
  * Sets the rounding of percentages and means to two decimals:
  * `half_away_from_zero` (四舍五入, the default, as Excel's ROUND) or
  * `half_even` (GB/T 8170).
@@ -441,7 +478,7 @@ void govtally_tally_free(govtally_tally *tally);
 
 /**
  * Copies the report as pretty-printed JSON (the schema of
- * docs/report-schema, the same as the CLI's `--format json`) into `buf`,
+ * docs/json-schema.md, the same as the CLI's `--format json`) into `buf`,
  * NUL-terminated UTF-8. `*needed` (when not NULL) is set to the size
  * including the NUL, also when `buf` is too small, which gives
  * `GOVTALLY_BUFFER_TOO_SMALL` and writes nothing into `buf`; call with

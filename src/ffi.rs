@@ -137,8 +137,10 @@ pub struct govtally_options {
 /// A tally of one dataset over one or more inputs (opaque). Create with
 /// `govtally_tally_new()`, free with `govtally_tally_free()`.
 pub struct govtally_tally {
-    /// None once finished.
+    /// None once finished, or once a call on it panicked.
     inner: Option<Tally>,
+    /// A call on this handle panicked: its state is not to be trusted.
+    poisoned: bool,
 }
 
 /// A finished report (opaque). Create with `govtally_tally_finish()`, free
@@ -663,6 +665,82 @@ pub unsafe extern "C" fn govtally_options_set_threads(
     })
 }
 
+/// A limit value from C: at least `min`, and one this machine can hold.
+fn limit_arg(value: u64, min: u64, what: &str) -> Result<usize, Fail> {
+    if value < min {
+        return Err(Fail::new(
+            GOVTALLY_INVALID_ARGUMENT,
+            format!("`{what}` must be at least {min}, not {value}"),
+        ));
+    }
+    // Past usize::MAX no input could reach the limit anyway.
+    Ok(usize::try_from(value).unwrap_or(usize::MAX))
+}
+
+/// Sets the longest record a tally accepts, as the decoded UTF-8 bytes of
+/// its fields' contents (delimiters and quotes not counted); default 1048576 (1 MiB), at least 1. A longer
+/// row is a bad row, a longer header a file error; bytes past the limit
+/// are scanned, never stored, so this bounds the memory a broken input can
+/// take.
+///
+/// Thread safety: the handle must not be in use on another thread.
+///
+/// # Safety
+/// `options` is NULL or a live handle.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govtally_options_set_max_record_bytes(
+    options: *mut govtally_options,
+    bytes: u64,
+) -> govtally_status {
+    guard(|| {
+        // SAFETY: the caller promises a live, unshared handle or NULL.
+        let o = unsafe { options_mut(options) }?;
+        o.limits.max_record_bytes = limit_arg(bytes, 1, "bytes")?;
+        Ok(())
+    })
+}
+
+/// Sets the most columns a header or row may have; default 1024, at
+/// least 1. A wider row is a bad row, a wider header a file error.
+///
+/// Thread safety: the handle must not be in use on another thread.
+///
+/// # Safety
+/// `options` is NULL or a live handle.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govtally_options_set_max_columns(
+    options: *mut govtally_options,
+    columns: u64,
+) -> govtally_status {
+    guard(|| {
+        // SAFETY: the caller promises a live, unshared handle or NULL.
+        let o = unsafe { options_mut(options) }?;
+        o.limits.max_columns = limit_arg(columns, 1, "columns")?;
+        Ok(())
+    })
+}
+
+/// Sets how many bad rows are kept in full (file, line, column, value,
+/// reason) in the report and in the message of `GOVTALLY_REJECTED_ROWS`;
+/// default 100. 0 keeps none; every bad row is counted whatever the limit.
+///
+/// Thread safety: the handle must not be in use on another thread.
+///
+/// # Safety
+/// `options` is NULL or a live handle.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govtally_options_set_max_problems(
+    options: *mut govtally_options,
+    problems: u64,
+) -> govtally_status {
+    guard(|| {
+        // SAFETY: the caller promises a live, unshared handle or NULL.
+        let o = unsafe { options_mut(options) }?;
+        o.limits.max_problems = limit_arg(problems, 0, "problems")?;
+        Ok(())
+    })
+}
+
 /// Sets the rounding of percentages and means to two decimals:
 /// `half_away_from_zero` (四舍五入, the default, as Excel's ROUND) or
 /// `half_even` (GB/T 8170).
@@ -754,7 +832,10 @@ pub unsafe extern "C" fn govtally_tally_new(
             &unsafe { handle_ref(options, "options") }?.inner
         };
         let tally = Tally::new(dataset, options)?;
-        let handle = Box::into_raw(Box::new(govtally_tally { inner: Some(tally) }));
+        let handle = Box::into_raw(Box::new(govtally_tally {
+            inner: Some(tally),
+            poisoned: false,
+        }));
         // SAFETY: out is not NULL and the caller promises it is writable.
         unsafe { out.write_unaligned(handle) };
         Ok(())
@@ -762,12 +843,36 @@ pub unsafe extern "C" fn govtally_tally_new(
 }
 
 fn live(t: &mut govtally_tally) -> Result<&mut Tally, Fail> {
+    let poisoned = t.poisoned;
     t.inner.as_mut().ok_or_else(|| {
         Fail::new(
             GOVTALLY_WRONG_STATE,
-            "the tally was already finished; create a new one",
+            if poisoned {
+                "an earlier call on this tally failed with an internal error (panic); \
+                 free it and create a new one"
+            } else {
+                "the tally was already finished; create a new one"
+            },
         )
     })
+}
+
+/// `guard` for a call on a tally: a panic half-way through a feed or a
+/// finish leaves the tally's state unknown, so the handle is retired — every
+/// later call gives `GOVTALLY_WRONG_STATE` — and can only be freed.
+fn guard_tally(tally: *mut govtally_tally, f: impl FnOnce() -> Outcome) -> govtally_status {
+    let status = guard(f);
+    if status == GOVTALLY_PANIC {
+        // SAFETY: the caller of the exported function promises `tally` is
+        // NULL or a live handle no other thread uses; the borrow taken by
+        // `f` ended with it.
+        if let Some(t) = unsafe { tally.as_mut() } {
+            t.poisoned = true;
+            let inner = t.inner.take();
+            quietly(move || drop(inner));
+        }
+    }
+    status
 }
 
 /// Feeds the next `len` bytes of the current input, which starts unnamed
@@ -789,7 +894,7 @@ pub unsafe extern "C" fn govtally_tally_feed(
     data: *const u8,
     len: u64,
 ) -> govtally_status {
-    guard(|| {
+    guard_tally(tally, || {
         // SAFETY: the caller's promise.
         let t = live(unsafe { handle_mut(tally, "tally") }?)?;
         let bytes: &[u8] = if len == 0 {
@@ -835,7 +940,7 @@ pub unsafe extern "C" fn govtally_tally_begin_input(
     tally: *mut govtally_tally,
     name: *const c_char,
 ) -> govtally_status {
-    guard(|| {
+    guard_tally(tally, || {
         // SAFETY: the caller's promise.
         let t = live(unsafe { handle_mut(tally, "tally") }?)?;
         // SAFETY: the caller promises a NUL-terminated string or NULL.
@@ -864,7 +969,7 @@ pub unsafe extern "C" fn govtally_tally_feed_file(
     tally: *mut govtally_tally,
     path: *const c_char,
 ) -> govtally_status {
-    guard(|| {
+    guard_tally(tally, || {
         // SAFETY: the caller's promise.
         let t = live(unsafe { handle_mut(tally, "tally") }?)?;
         if path.is_null() {
@@ -906,7 +1011,7 @@ pub unsafe extern "C" fn govtally_tally_finish(
     tally: *mut govtally_tally,
     out: *mut *mut govtally_report,
 ) -> govtally_status {
-    guard(|| {
+    guard_tally(tally, || {
         // SAFETY: the caller's promise.
         let t = unsafe { handle_mut(tally, "tally") }?;
         let out = out_arg(out, "out")?;
@@ -941,7 +1046,7 @@ pub unsafe extern "C" fn govtally_tally_free(tally: *mut govtally_tally) {
 // Reports.
 
 /// Copies the report as pretty-printed JSON (the schema of
-/// docs/report-schema, the same as the CLI's `--format json`) into `buf`,
+/// docs/json-schema.md, the same as the CLI's `--format json`) into `buf`,
 /// NUL-terminated UTF-8. `*needed` (when not NULL) is set to the size
 /// including the NUL, also when `buf` is too small, which gives
 /// `GOVTALLY_BUFFER_TOO_SMALL` and writes nothing into `buf`; call with
@@ -1111,6 +1216,19 @@ pub unsafe extern "C" fn govtally_report_free(report: *mut govtally_report) {
     }
     // SAFETY: a live handle made by Box::into_raw, freed once.
     quietly(|| drop(unsafe { Box::from_raw(report) }));
+}
+
+// ---------------------------------------------------------------------------
+// Test hooks (feature `test-hooks`; left out of include/govtally.h).
+
+/// Makes the library panic when it parses its `rows`-th next row (0: the
+/// next one), on whichever thread that is; negative disarms. Process-wide,
+/// fires once. Only in a library built with the `test-hooks` feature, for
+/// the tests of the panic boundary (tests/c/hooks/).
+#[cfg(feature = "test-hooks")]
+#[unsafe(no_mangle)]
+pub extern "C" fn govtally_test_panic_after_rows(rows: i64) {
+    quietly(|| crate::test_hooks::panic_after_rows(rows));
 }
 
 #[cfg(test)]

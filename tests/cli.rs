@@ -595,3 +595,137 @@ fn thread_count_never_changes_the_output() {
         2
     );
 }
+
+// ───────────────────────────── safety ─────────────────────────────
+
+/// A path that is not a readable file is a file error (exit 1) naming it,
+/// never a panic or a hang.
+#[test]
+fn paths_that_are_not_readable_files_exit_1() {
+    let dir = temp_dir("paths");
+    let missing = dir.join("没有这个文件.csv");
+    // /proc/self/mem opens but every read at offset 0 fails (EIO), even
+    // for root: an I/O error in the middle of reading.
+    let unreadable = Path::new("/proc/self/mem");
+    for (path, reason) in [
+        (dir.as_path(), "is a directory"),
+        (missing.as_path(), "No such file or directory"),
+        (unreadable, "Input/output error"),
+    ] {
+        let o = govtally(["complaints", p(path), "--year", "2023"]);
+        let e = stderr(&o);
+        assert_eq!(code(&o), 1, "{}: {e}", path.display());
+        assert!(e.contains(p(path)) && e.contains(reason), "{e}");
+        assert!(!e.contains("panicked"), "{e}");
+        assert!(o.stdout.is_empty());
+    }
+}
+
+/// A FIFO is read as a stream (`govtally complaints <(zcat …)` passes one).
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_read_as_a_stream() {
+    let dir = temp_dir("fifo");
+    let fifo = dir.join("in.csv");
+    let made = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(fifo, COMPLAINTS_2023).unwrap())
+    };
+    let o = govtally(["complaints", p(&fifo), "--year", "2023", "--format", "json"]);
+    writer.join().unwrap();
+    let v = json(&o);
+    // N1 and N2 in 2023; P3 (2022-12-31) in the previous period.
+    int(&v, "total.current", 2);
+    int(&v, "total.previous", 1);
+    rows(&v, [3, 3, 0, 0, 0, 0]);
+}
+
+/// Output to a pipe whose reader is gone ends quietly: no panic message,
+/// no error, exit 0 (the reader chose to stop).
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data");
+    for format in ["text", "json"] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let o = Command::new(env!("CARGO_BIN_EXE_govtally"))
+            .args(["report", p(&data), "--year", "2023", "--format", format])
+            .stdout(writer)
+            .output()
+            .unwrap();
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        assert_eq!(stderr(&o), "");
+    }
+}
+
+/// The limits are options: a row past them is a bad row naming the limit.
+#[test]
+fn limits_are_options() {
+    let dir = temp_dir("limits");
+    // Field contents: the header's 63 bytes (4 × 12 + 15), line 2's 34
+    // (1 + 12 + 10 + 10 + 1), line 3's 84 (51 + 12 + 10 + 10 + 1).
+    let long_id = format!("B{}", "x".repeat(50));
+    let f = write(
+        &dir,
+        "l.csv",
+        format!(
+            "审查编号,文件类型,收文日期,审结日期,审查意见数\n\
+             A,行政合同,2023-03-01,2023-03-05,3\n\
+             {long_id},行政合同,2023-03-01,2023-03-05,3\n"
+        ),
+    );
+    let o = govtally([
+        "legality",
+        p(&f),
+        "--year",
+        "2023",
+        "--max-record-bytes",
+        "83",
+    ]);
+    assert_eq!(code(&o), 1);
+    let e = stderr(&o);
+    assert!(
+        e.contains("l.csv:3") && e.contains("the row is longer than the record size limit"),
+        "{e}"
+    );
+    let v = json(&govtally([
+        "legality",
+        p(&f),
+        "--year",
+        "2023",
+        "--max-record-bytes",
+        "84",
+        "--format",
+        "json",
+    ]));
+    rows(&v, [2, 2, 0, 0, 0, 0]);
+    // A header of 5 columns past a limit of 4: a file error.
+    let o = govtally(["legality", p(&f), "--year", "2023", "--max-columns", "4"]);
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("more columns than the column limit"));
+    // Problems kept in full: 0 lists none but counts them.
+    let v = json(&govtally([
+        "legality",
+        p(&f),
+        "--year",
+        "2023",
+        "--max-record-bytes",
+        "83",
+        "--skip-bad-rows",
+        "--max-problems",
+        "0",
+        "--format",
+        "json",
+    ]));
+    int(&v, "problems.total", 1);
+    assert_eq!(at(&v, "problems.items").as_array().map(Vec::len), Some(0));
+    for bad in ["--max-record-bytes", "--max-columns"] {
+        let o = govtally(["legality", p(&f), "--year", "2023", bad, "0"]);
+        assert_eq!(code(&o), 2, "{bad} 0: {}", stderr(&o));
+    }
+}

@@ -91,6 +91,16 @@ struct Common {
     /// on it.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
     threads: Option<u32>,
+    /// Longest record: bytes of its fields' contents; a longer row is a
+    /// bad row, a longer header a file error. Default 1048576 (1 MiB).
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
+    max_record_bytes: Option<u64>,
+    /// Most columns in a header or row. Default 1024.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    max_columns: Option<u64>,
+    /// Most bad rows listed in full (all are counted). Default 100.
+    #[arg(long, value_name = "N")]
+    max_problems: Option<u64>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -183,6 +193,17 @@ fn options(c: &Common) -> Result<Options, Failure> {
         });
     }
     o.threads = c.threads.map(|t| t as usize);
+    // On a 32-bit target a larger value cannot be held anyway: saturate.
+    let size = |v: u64| usize::try_from(v).unwrap_or(usize::MAX);
+    if let Some(v) = c.max_record_bytes {
+        o.limits.max_record_bytes = size(v);
+    }
+    if let Some(v) = c.max_columns {
+        o.limits.max_columns = size(v);
+    }
+    if let Some(v) = c.max_problems {
+        o.limits.max_problems = size(v);
+    }
     if c.skip_bad_rows {
         o.on_bad_row = BadRowPolicy::Skip;
     }

@@ -599,6 +599,166 @@ static void test_begin_input(void) {
     govtally_options_free(o);
 }
 
+/* The limits, by construction: the header's fields hold 63 bytes (67
+ * with its commas; a record's size counts field contents) in 5 columns;
+ * line 2 is a good row, line 3 has 15 fields (10 empty ones past the
+ * header), line 4's fields hold 35 + 120 bytes. */
+static void test_limits(void) {
+    govtally_options *o = NULL;
+    govtally_report *r = NULL;
+    char csv[1024];
+    char long_id[121];
+    char *m;
+    int64_t n = -1;
+
+    memset(long_id, 'x', 120);
+    long_id[120] = '\0';
+    snprintf(csv, sizeof csv,
+             "审查编号,文件类型,收文日期,审结日期,审查意见数\n"
+             "H1,行政合同,2023-01-05,2023-01-09,2\n"
+             "H2,行政合同,2023-01-05,2023-01-09,2,,,,,,,,,,\n"
+             "H3%s,行政合同,2023-01-05,2023-01-09,2\n",
+             long_id);
+
+    CHECK_STATUS(govtally_options_set_max_record_bytes(NULL, 100), GOVTALLY_NULL_ARGUMENT);
+    CHECK_STATUS(govtally_options_set_max_columns(NULL, 8), GOVTALLY_NULL_ARGUMENT);
+    CHECK_STATUS(govtally_options_set_max_problems(NULL, 1), GOVTALLY_NULL_ARGUMENT);
+
+    CHECK_STATUS(govtally_options_new(&o), GOVTALLY_OK);
+    CHECK_STATUS(govtally_options_set_year(o, 2023), GOVTALLY_OK);
+    CHECK_STATUS(govtally_options_set_max_record_bytes(o, 0), GOVTALLY_INVALID_ARGUMENT);
+    m = last_error_dup();
+    CHECK(contains(m, "at least 1"));
+    free(m);
+    CHECK_STATUS(govtally_options_set_max_columns(o, 0), GOVTALLY_INVALID_ARGUMENT);
+
+    /* the defaults take every row: only the trailing empty fields differ */
+    CHECK_STATUS(tally_text(csv, o, &r), GOVTALLY_OK);
+    CHECK_STATUS(govtally_report_get_i64(r, "rows.counted", &n), GOVTALLY_OK);
+    CHECK(n == 3);
+    govtally_report_free(r);
+    r = NULL;
+
+    CHECK_STATUS(govtally_options_set_max_record_bytes(o, 100), GOVTALLY_OK);
+    CHECK_STATUS(govtally_options_set_max_columns(o, 8), GOVTALLY_OK);
+    CHECK_STATUS(govtally_options_set_max_problems(o, 1), GOVTALLY_OK);
+    /* fail: both rows named, however many are kept in full */
+    CHECK_STATUS(tally_text(csv, o, &r), GOVTALLY_REJECTED_ROWS);
+    m = last_error_dup();
+    CHECK(contains(m, "2 rows rejected"));
+    CHECK(contains(m, "<input>:3"));
+    CHECK(contains(m, "column limit"));
+    free(m);
+
+    CHECK_STATUS(govtally_options_set_skip_bad_rows(o, true), GOVTALLY_OK);
+    CHECK_STATUS(tally_text(csv, o, &r), GOVTALLY_OK);
+    CHECK_STATUS(govtally_report_get_i64(r, "rows.read", &n), GOVTALLY_OK);
+    CHECK(n == 3);
+    CHECK_STATUS(govtally_report_get_i64(r, "rows.counted", &n), GOVTALLY_OK);
+    CHECK(n == 1);
+    CHECK_STATUS(govtally_report_get_i64(r, "rows.rejected", &n), GOVTALLY_OK);
+    CHECK(n == 2);
+    CHECK_STATUS(govtally_report_get_i64(r, "problems.total", &n), GOVTALLY_OK);
+    CHECK(n == 2);
+    CHECK_STATUS(govtally_report_get_i64(r, "problems.items.0.line", &n), GOVTALLY_OK);
+    CHECK(n == 3);
+    CHECK_STATUS(govtally_report_get_i64(r, "problems.items.1.line", &n), GOVTALLY_NO_SUCH_FIGURE);
+    govtally_report_free(r);
+    r = NULL;
+
+    /* 0 problems kept: still counted */
+    CHECK_STATUS(govtally_options_set_max_problems(o, 0), GOVTALLY_OK);
+    CHECK_STATUS(tally_text(csv, o, &r), GOVTALLY_OK);
+    CHECK_STATUS(govtally_report_get_i64(r, "problems.total", &n), GOVTALLY_OK);
+    CHECK(n == 2);
+    CHECK_STATUS(govtally_report_get_i64(r, "problems.items.0.line", &n), GOVTALLY_NO_SUCH_FIGURE);
+    govtally_report_free(r);
+    r = NULL;
+
+    /* the line past the size limit is the second problem */
+    CHECK_STATUS(govtally_options_set_max_problems(o, 100), GOVTALLY_OK);
+    CHECK_STATUS(tally_text(csv, o, &r), GOVTALLY_OK);
+    CHECK_STATUS(govtally_report_get_i64(r, "problems.items.1.line", &n), GOVTALLY_OK);
+    CHECK(n == 4);
+    {
+        uint64_t size = 0;
+        char *json;
+        CHECK_STATUS(govtally_report_json(r, NULL, 0, &size), GOVTALLY_BUFFER_TOO_SMALL);
+        json = (char *)malloc((size_t)size);
+        CHECK_STATUS(govtally_report_json(r, (uint8_t *)json, size, NULL), GOVTALLY_OK);
+        CHECK(contains(json, "the row has more fields than the column limit"));
+        CHECK(contains(json, "the row is longer than the record size limit"));
+        free(json);
+    }
+    govtally_report_free(r);
+    r = NULL;
+
+    /* a header past a limit is a file error */
+    CHECK_STATUS(govtally_options_set_max_record_bytes(o, 62), GOVTALLY_OK);
+    CHECK_STATUS(tally_text(csv, o, &r), GOVTALLY_FILE_ERROR);
+    m = last_error_dup();
+    CHECK(contains(m, "the header line is longer than the record size limit"));
+    free(m);
+    CHECK_STATUS(govtally_options_set_max_record_bytes(o, 63), GOVTALLY_OK);
+    CHECK_STATUS(govtally_options_set_max_columns(o, 4), GOVTALLY_OK);
+    CHECK_STATUS(tally_text(csv, o, &r), GOVTALLY_FILE_ERROR);
+    m = last_error_dup();
+    CHECK(contains(m, "the header line has more columns than the column limit"));
+    free(m);
+    CHECK(r == NULL);
+    govtally_options_free(o);
+}
+
+/* An input past the batch size (1 MiB a thread), fed whole and in 64 KiB
+ * chunks on two worker threads from this thread: 120000 items, 10000 a
+ * month, C0000000 to C0119999, each once. */
+static void test_large_input(void) {
+    enum { ROWS = 120000, CHUNK = 64 * 1024 };
+    static const char header[] = "登记编号,登记日期,问题类别\n";
+    size_t cap = ROWS * 40 + sizeof header;
+    char *csv = (char *)malloc(cap);
+    size_t len, at;
+    int i, way;
+    govtally_options *o = NULL;
+
+    if (csv == NULL) {
+        CHECK(csv != NULL);
+        return;
+    }
+    memcpy(csv, header, sizeof header - 1);
+    len = sizeof header - 1;
+    for (i = 0; i < ROWS; i++) {
+        len += (size_t)snprintf(csv + len, cap - len, "C%07d,2023-%02d-15,欠薪\n", i, 1 + i % 12);
+    }
+    CHECK_STATUS(govtally_options_new(&o), GOVTALLY_OK);
+    CHECK_STATUS(govtally_options_set_year(o, 2023), GOVTALLY_OK);
+    CHECK_STATUS(govtally_options_set_threads(o, 2), GOVTALLY_OK);
+    for (way = 0; way < 2; way++) {
+        govtally_tally *t = NULL;
+        govtally_report *r = NULL;
+        size_t chunk = way == 0 ? len : CHUNK;
+        int64_t n = -1;
+        CHECK_STATUS(govtally_tally_new(GOVTALLY_DATASET_COMPLAINTS, o, &t), GOVTALLY_OK);
+        for (at = 0; at < len; at += chunk) {
+            size_t k = len - at < chunk ? len - at : chunk;
+            CHECK_STATUS(govtally_tally_feed(t, (const uint8_t *)csv + at, (uint64_t)k), GOVTALLY_OK);
+        }
+        CHECK_STATUS(govtally_tally_finish(t, &r), GOVTALLY_OK);
+        CHECK_STATUS(govtally_report_get_i64(r, "rows.read", &n), GOVTALLY_OK);
+        CHECK(n == ROWS);
+        CHECK_STATUS(govtally_report_get_i64(r, "total.current", &n), GOVTALLY_OK);
+        CHECK(n == ROWS);
+        CHECK_STATUS(govtally_report_get_i64(r, "by_category.欠薪.current", &n), GOVTALLY_OK);
+        CHECK(n == ROWS);
+        CHECK_STATUS(govtally_report_get_i64(r, "by_month.2023-07.current", &n), GOVTALLY_OK);
+        CHECK(n == ROWS / 12);
+        govtally_report_free(r);
+        govtally_tally_free(t);
+    }
+    govtally_options_free(o);
+    free(csv);
+}
+
 int main(int argc, char **argv) {
     if (argc > 1) {
         data_dir = argv[1];
@@ -616,5 +776,7 @@ int main(int argc, char **argv) {
     test_report_buffers_and_getters();
     test_bad_rows();
     test_begin_input();
+    test_limits();
+    test_large_input();
     return check_report("test_api");
 }
