@@ -48,6 +48,9 @@ public final class Govtally {
         int govtally_options_set_rounding(Pointer options, byte[] rule);
 
         int govtally_options_set_threads(Pointer options, int threads);
+        int govtally_options_set_max_record_bytes(Pointer options, long bytes);
+        int govtally_options_set_max_columns(Pointer options, long columns);
+        int govtally_options_set_max_problems(Pointer options, long problems);
         int govtally_options_add_alias(Pointer options, byte[] header, byte[] key);
 
         int govtally_tally_new(int dataset, Pointer options, PointerByReference out);
@@ -229,6 +232,24 @@ public final class Govtally {
         /** Worker threads for large inputs; 0 = every available core. */
         public Options threads(int threads) {
             check(LIB.govtally_options_set_threads(live(), threads));
+            return this;
+        }
+
+        /** Longest record: bytes of its fields' contents (default 1 MiB). */
+        public Options maxRecordBytes(long bytes) {
+            check(LIB.govtally_options_set_max_record_bytes(live(), bytes));
+            return this;
+        }
+
+        /** Most columns in a header or row (default 1024). */
+        public Options maxColumns(long columns) {
+            check(LIB.govtally_options_set_max_columns(live(), columns));
+            return this;
+        }
+
+        /** Bad rows kept in full (default 100; all are counted). */
+        public Options maxProblems(long problems) {
+            check(LIB.govtally_options_set_max_problems(live(), problems));
             return this;
         }
 

@@ -200,6 +200,25 @@ public final class SampleReportTest {
             status(() -> options.period(null, "2023-12-31"), Govtally.NULL_ARGUMENT, "NULL period start");
             status(() -> byPath(Dataset.LEGALITY, options, data.resolve("missing.csv")).close(),
                    Govtally.IO_ERROR, "missing file");
+            status(() -> options.maxRecordBytes(0), Govtally.INVALID_ARGUMENT, "max record bytes 0");
+        }
+        // Limits: a header of more than 4 columns is a file error under
+        // maxColumns(4); maxProblems(0) keeps no bad row but counts it.
+        try (Options options = new Options().year(2023).skipBadRows(true).maxProblems(0);
+             Tally tally = new Tally(Dataset.LEGALITY, options)) {
+            tally.feed(bad);
+            Report r = tally.finish();
+            try {
+                eq(r.getLong("problems.total"), 1, "max problems 0: problems.total");
+                status(() -> r.getLong("problems.items.0.line"), Govtally.NO_SUCH_FIGURE,
+                       "max problems 0: no item kept");
+            } finally {
+                r.close();
+            }
+        }
+        try (Options options = new Options().year(2023).maxColumns(4)) {
+            status(() -> byPath(Dataset.LEGALITY, options, legality).close(),
+                   Govtally.FILE_ERROR, "a header past max columns");
         }
 
         System.out.println("Java: " + passed + " passed, " + failed + " failed");
