@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of govtally: formatting, lints, docs, Rust unit,
 # integration and doc tests, the header check, the C clients under valgrind
-# and sanitizers, and the Java (JNA) client. Installs what it needs.
+# and sanitizers, the Java (JNA) client, and every fuzz target over its seed
+# corpus. Installs what it needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +10,7 @@ cd "$(dirname "$0")/.."
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 missing=()
 command -v gcc >/dev/null || missing+=(gcc)
+command -v g++ >/dev/null || missing+=(g++) # libFuzzer is C++
 command -v valgrind >/dev/null || missing+=(valgrind)
 command -v javac >/dev/null || missing+=(default-jdk-headless)
 [ -f /usr/share/java/jna.jar ] || missing+=(libjna-java)
@@ -26,15 +28,25 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --all-targets -- -D warnings
+echo "== cargo clippy --features test-hooks"
+cargo clippy --all-targets --features test-hooks -- -D warnings
 echo "== cargo doc"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 echo "== cargo test (unit, integration, doc, header)"
 cargo test --quiet
+echo "== the 1 GB limits case (release build)"
+cargo test --release --quiet --test limits -- --ignored
 
 # --- C and Java clients ------------------------------------------------------
 echo "== C clients"
 bash tests/c/run.sh
 echo "== Java client"
 bash examples/java/run.sh
+
+
+# --- fuzz targets over their seeds (docs/testing.md) --------------------------
+command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+echo "== fuzz targets over their corpus"
+bash fuzz/run-corpus.sh
 
 echo "== all tests passed"
