@@ -73,6 +73,26 @@ static char *last_error_dup(void) {
     return m;
 }
 
+/* A complaints export of `rows` items C0000000, C0000001, … dated the 15th
+ * of month 1 + i % 12 of 2023, all 欠薪, in a new malloc'ed buffer of
+ * *len bytes (NULL when out of memory). Over 1 MiB from ~45000 rows: past
+ * one batch, so it is parsed on worker threads. */
+static inline char *numbered_complaints(int rows, size_t *len) {
+    static const char header[] = "登记编号,登记日期,问题类别\n";
+    size_t cap = (size_t)rows * 40 + sizeof header;
+    char *csv = (char *)malloc(cap);
+    int i;
+    if (csv == NULL) {
+        return NULL;
+    }
+    memcpy(csv, header, sizeof header - 1);
+    *len = sizeof header - 1;
+    for (i = 0; i < rows; i++) {
+        *len += (size_t)snprintf(csv + *len, cap - *len, "C%07d,2023-%02d-15,欠薪\n", i, 1 + i % 12);
+    }
+    return csv;
+}
+
 static int check_report(const char *name) {
     (void)last_error_dup; /* not every test uses it */
     printf("%s: %d passed, %d failed\n", name, check_passed, check_failed);

@@ -114,21 +114,14 @@ static void test_feed_file(const govtally_options *o) {
  * worker threads, and the panic happens in whichever parses the row. */
 static void test_worker_threads(void) {
     enum { ROWS = 120000, CHUNK = 64 * 1024 };
-    static const char header[] = "登记编号,登记日期,问题类别\n";
-    size_t cap = ROWS * 40 + sizeof header;
-    char *csv = (char *)malloc(cap);
-    size_t len, at;
-    int i, round;
+    size_t len = 0, at;
+    char *csv = numbered_complaints(ROWS, &len);
+    int round;
     govtally_options *o = NULL;
 
     if (csv == NULL) {
         CHECK(csv != NULL);
         return;
-    }
-    memcpy(csv, header, sizeof header - 1);
-    len = sizeof header - 1;
-    for (i = 0; i < ROWS; i++) {
-        len += (size_t)snprintf(csv + len, cap - len, "C%07d,2023-%02d-15,欠薪\n", i, 1 + i % 12);
     }
     CHECK_STATUS(govtally_options_new(&o), GOVTALLY_OK);
     CHECK_STATUS(govtally_options_set_year(o, 2023), GOVTALLY_OK);
