@@ -8,7 +8,9 @@
 //! docs/rules.md / the spec (sections 3–4), not copied from program output.
 //! Groundwork for issue #5.
 
-use govtally::{BadRowPolicy, Dataset, Encoding, Error, FileError, Options, Problem, Report};
+use govtally::{
+    BadRowPolicy, Dataset, Encoding, Error, FileError, Options, Problem, Report, Tally,
+};
 
 const FILE: &str = "台账.csv";
 
@@ -724,4 +726,29 @@ fn max_problems_keeps_the_first_and_counts_all() {
     assert_eq!(r.problems.items[99].line, 101);
     let (rej, total, problems) = fail(Dataset::Legality, csv.as_bytes());
     assert_eq!((rej, total, problems.len()), (150, 150, 100));
+}
+
+/// A delimiter the CSV grammar cannot use is an invalid option, in the
+/// Rust API as in the C API and the CLI.
+#[test]
+fn a_delimiter_outside_ascii_or_a_quote_is_an_invalid_option() {
+    for d in [b'"', b'\r', b'\n', 0x80, 0xFF] {
+        let o = Options {
+            delimiter: Some(d),
+            ..Options::default()
+        };
+        match Tally::new(Dataset::Complaints, &o) {
+            Err(Error::InvalidOption(m)) => {
+                assert!(m.contains(&format!("{d:#04x}")), "{m}")
+            }
+            other => panic!("{d:#04x}: {:?}", other.err()),
+        }
+    }
+    for d in [b',', b'\t', b';', b'|'] {
+        let o = Options {
+            delimiter: Some(d),
+            ..Options::default()
+        };
+        assert!(Tally::new(Dataset::Complaints, &o).is_ok());
+    }
 }

@@ -418,7 +418,9 @@ impl Splitter {
             .all(|&b| b == b' ' || b == b'\t' || b >= 0x80 || b == delim);
         on_record(&Record {
             line: self.record_line,
-            blank: candidate && bytes.is_ascii(),
+            // As the copying path, which never stores delimiters: a
+            // non-ASCII delimiter does not make a record non-blank.
+            blank: candidate && bytes.iter().all(|&b| b < 0x80 || b == delim),
             blank_candidate: candidate,
             overflow: None,
             bytes,
@@ -546,6 +548,18 @@ mod tests {
             "a quoted empty field is a value, not a blank line"
         );
         assert_eq!(got.len(), 6);
+    }
+
+    /// Found by fuzzing: a line of nothing but a non-ASCII delimiter was
+    /// blank when copied (delimiters are not stored) and not blank when
+    /// sliced whole from the input.
+    #[test]
+    fn a_line_of_non_ascii_delimiters_is_blank_in_any_chunking() {
+        let data = b"\xff\xff\xff\r\r";
+        for chunk in [1, 2, data.len()] {
+            let got = split(data, chunk, Some(0xFF), LIMITS);
+            assert!(got[0].1, "chunk {chunk}: {:?}", got[0]);
+        }
     }
 
     #[test]
