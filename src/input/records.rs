@@ -394,9 +394,7 @@ impl Splitter {
         let n = input.len();
         let mut i = start;
         loop {
-            while i < n && !self.fast_special[input[i] as usize] {
-                i += 1;
-            }
+            i = next_special(input, i, delim, &self.fast_special);
             if i == n || input[i] == b'"' || self.ends.len() == self.limits.max_fields {
                 self.ends.clear();
                 return None;
@@ -457,6 +455,36 @@ impl Splitter {
     }
 }
 
+/// Where the next delimiter, quote, CR or LF is in `input` from `i` on
+/// (`input.len()` when there is none): eight bytes at a time, with the
+/// zero-byte test of each word XORed with the byte looked for; the lowest
+/// flagged byte of that test is always a true match. `special` marks the
+/// same four bytes, for the last few.
+#[inline]
+fn next_special(input: &[u8], mut i: usize, delim: u8, special: &[bool; 256]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let (d, q, cr, lf) = (
+        ONES * delim as u64,
+        ONES * b'"' as u64,
+        ONES * b'\r' as u64,
+        ONES * b'\n' as u64,
+    );
+    while let Some(chunk) = input.get(i..i + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        let hits = zero(w ^ d) | zero(w ^ q) | zero(w ^ cr) | zero(w ^ lf);
+        if hits != 0 {
+            return i + (hits.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < input.len() && !special[input[i] as usize] {
+        i += 1;
+    }
+    i
+}
+
 /// Tab when the first non-blank line has tabs and no commas, else comma.
 /// None while that line is not complete yet. Only the first `max` bytes of
 /// a line are looked at, so the choice is the same however the line was
@@ -486,6 +514,31 @@ fn choose_delimiter(probe: &[u8], last: bool, max: usize) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn next_special_finds_the_first_of_the_four_bytes() {
+        let mut special = [false; 256];
+        for b in [b';', b'"', b'\r', b'\n'] {
+            special[b as usize] = true;
+        }
+        // Every position of each special byte after every kind of byte,
+        // across word boundaries, with bytes just above and below them.
+        let fill: &[u8] = b"a\x00\x01\x7f\x80\xff:<!#\x0b\x0c\x0e\xe4\xb8\xad";
+        for target in [b';', b'"', b'\r', b'\n'] {
+            for len in 0..40 {
+                for at in 0..=len {
+                    let mut v: Vec<u8> = (0..len).map(|k| fill[k % fill.len()]).collect();
+                    if at < len {
+                        v[at] = target;
+                    }
+                    let expected = v.iter().position(|&b| special[b as usize]).unwrap_or(len);
+                    for from in 0..=at.min(len) {
+                        assert_eq!(next_special(&v, from, b';', &special), expected.max(from));
+                    }
+                }
+            }
+        }
+    }
 
     const LIMITS: RecordLimits = RecordLimits {
         max_record_bytes: 1 << 20,

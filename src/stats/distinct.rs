@@ -88,7 +88,7 @@ impl IdKey {
 
 /// A process-wide random seed, so that no input can be crafted to collide
 /// in the hash tables' buckets (figures never depend on it).
-fn seed() -> (u64, u64) {
+pub(crate) fn seed() -> (u64, u64) {
     static SEED: OnceLock<(u64, u64)> = OnceLock::new();
     *SEED.get_or_init(|| {
         let s = std::collections::hash_map::RandomState::new();
@@ -97,7 +97,7 @@ fn seed() -> (u64, u64) {
 }
 
 #[inline]
-fn fold(a: u64, b: u64) -> u64 {
+pub(crate) fn fold(a: u64, b: u64) -> u64 {
     let p = (a as u128).wrapping_mul(b as u128);
     (p as u64) ^ ((p >> 64) as u64)
 }
