@@ -194,6 +194,8 @@ pub(crate) struct Core<D: DatasetSpec> {
     lead: Splitter,
     /// Decoded bytes not yet split (several threads only).
     pending: Vec<u8>,
+    /// The other buffer of `pending` (see [`Core::process`]).
+    spare: Vec<u8>,
     /// How much of `pending` is known to hold no place to cut: a long
     /// record fed in small chunks is then scanned once, not on every feed.
     pending_scanned: usize,
@@ -220,6 +222,7 @@ impl<D: DatasetSpec> Core<D> {
             width: 0,
             lead: Splitter::new(options.delimiter, limits(options)),
             pending: Vec::new(),
+            spare: Vec::new(),
             pending_scanned: 0,
             enc: SourceEncoding::Utf8,
             shards: (0..threads).map(|_| Shard::new(options.period)).collect(),
@@ -264,7 +267,12 @@ impl<D: DatasetSpec> Core<D> {
             return;
         }
         self.pending_scanned = 0;
-        let rest = self.pending.split_off(end);
+        // The rest moves to the spare buffer, which becomes pending: two
+        // buffers take turns, so no batch allocates or faults in memory.
+        let mut rest = std::mem::take(&mut self.spare);
+        rest.clear();
+        rest.extend_from_slice(&self.pending[end..]);
+        self.pending.truncate(end);
         let piece = std::mem::replace(&mut self.pending, rest);
         if self.header.is_some() && piece.len() >= self.options.block_bytes {
             self.run_batch(&piece);
@@ -275,6 +283,7 @@ impl<D: DatasetSpec> Core<D> {
         } else {
             self.split_here(&piece);
         }
+        self.spare = piece;
     }
 
     /// Splits `input` on this thread with the lead splitter.

@@ -66,15 +66,18 @@ impl IdKey {
     }
 
     /// Which of `n` shards the key belongs to (spread evenly even for
-    /// exact keys, whose bytes are far from uniform).
+    /// exact keys, whose bytes are far from uniform). Ids that differ in
+    /// their last digit only go to the same shard, where they share one
+    /// entry of the id set (see [`PartitionedKeySet`]).
     #[inline]
     pub fn shard(self, n: usize) -> usize {
         if n <= 1 {
             return 0;
         }
+        let group = Place::of_key(self.0).probe;
         let h = fold(
-            self.0 as u64 ^ 0x243F_6A88_85A3_08D3,
-            (self.0 >> 64) as u64 ^ 0x1319_8A2E_0370_7344,
+            group as u64 ^ 0x243F_6A88_85A3_08D3,
+            (group >> 64) as u64 ^ 0x1319_8A2E_0370_7344,
         );
         ((h as u128 * n as u128) >> 64) as usize
     }
