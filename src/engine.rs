@@ -274,7 +274,9 @@ impl<D: DatasetSpec> Core<D> {
         rest.extend_from_slice(&self.pending[end..]);
         self.pending.truncate(end);
         let piece = std::mem::replace(&mut self.pending, rest);
-        if self.header.is_some() && piece.len() >= self.options.block_bytes {
+        // One thread takes every row straight to its shard: the batch path
+        // (row lists, then shards) only pays off when threads share it.
+        if self.threads > 1 && self.header.is_some() && piece.len() >= self.options.block_bytes {
             self.run_batch(&piece);
         } else if self.enc == SourceEncoding::Gb18030 {
             let mut text = Vec::with_capacity(piece.len() * 3 / 2);
@@ -474,14 +476,8 @@ impl<D: DatasetSpec> Core<D> {
             for (j, shard) in self.shards.iter_mut().enumerate() {
                 s.spawn(move |_| {
                     for (b, base) in blocks.iter().zip(bases) {
-                        for group in b.rows[j].chunks(16) {
-                            // The id set is far larger than the caches: ask
-                            // for a group's slots first, so their memory
-                            // loads overlap instead of waiting one by one.
-                            shard.prefetch(group.iter().map(|(key, _, _)| *key));
-                            for (key, ord, row) in group {
-                                shard.accept(*key, row, base + *ord as u64);
-                            }
+                        for (key, ord, row) in &b.rows[j] {
+                            shard.accept(*key, row, base + *ord as u64);
                         }
                     }
                 });

@@ -433,15 +433,6 @@ impl<D: DatasetSpec> Shard<D> {
         }
     }
 
-    /// Looks the keys up without using the answer: the loads of a group
-    /// overlap, and the inserts that follow find their slots in cache.
-    #[inline]
-    pub(crate) fn prefetch(&self, keys: impl Iterator<Item = IdKey>) {
-        for k in keys {
-            self.seen.touch(k);
-        }
-    }
-
     /// Takes a valid row whose key belongs to this shard.
     #[inline]
     pub(crate) fn accept(&mut self, key: IdKey, row: &D::Row<'_>, ordinal: u64) {

@@ -376,9 +376,8 @@ fn partition(h: u64) -> usize {
 }
 
 /// A set of ids for tens of millions of keys, built for inserts that miss
-/// the caches: a key costs at most one cache line (ten ids in order often
-/// share one: see [`Place`]), and [`PartitionedKeySet::touch`] lets a
-/// caller start the loads of many keys before it needs them.
+/// the caches: a key costs at most one cache line, and ten ids in order
+/// often share one 16-byte entry (see [`Place`]).
 ///
 /// Keys spread over 16 tables, so that a table growing holds its old and
 /// new storage together for a 16th of the keys only, not for all of them.
@@ -446,17 +445,6 @@ impl PartitionedKeySet {
             None => false,
             Some(entry) => place.bit == 0 || entry & place.bit != 0,
         }
-    }
-
-    /// Loads the cache line where `key` would be, without waiting for it:
-    /// touching a group of keys before inserting them lets their memory
-    /// loads overlap instead of stalling one by one.
-    #[inline]
-    pub fn touch(&self, key: IdKey) {
-        let h = bucket_hash(Place::of_key(key.0).probe);
-        let t = &self.tables[partition(h)];
-        let b = h as usize & (t.buckets.len() - 1);
-        std::hint::black_box(t.buckets[b].0[0] as u64);
     }
 
     /// Number of keys.
@@ -540,7 +528,6 @@ mod tests {
         // Enough keys for every table to grow several times.
         for i in 0..300_000u32 {
             let k = IdKey::of_parts(&["T", &i.to_string()]);
-            s.touch(k);
             assert!(s.insert(k), "{i}");
         }
         for i in (0..300_000u32).step_by(7) {
@@ -581,9 +568,6 @@ mod tests {
             } else {
                 IdKey::of(&id)
             };
-            if r % 3 == 0 {
-                s.touch(key);
-            }
             assert_eq!(s.contains(key), plain.contains(&key), "{id:?}");
             assert_eq!(s.insert(key), plain.insert(key), "{id:?}");
             assert!(s.contains(key));

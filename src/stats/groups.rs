@@ -46,7 +46,10 @@ fn name_hash(name: &str) -> u64 {
             u32::from_le_bytes(b[..4].try_into().expect("4 bytes")) as u64,
             u32::from_le_bytes(b[n - 4..].try_into().expect("4 bytes")) as u64,
         ),
-        1..=3 => (b[0] as u64 | (b[n / 2] as u64) << 8 | (b[n - 1] as u64) << 16, 0),
+        1..=3 => (
+            b[0] as u64 | (b[n / 2] as u64) << 8 | (b[n - 1] as u64) << 16,
+            0,
+        ),
         0 => (0, 0),
         _ => return FastState.hash_one(name),
     };
@@ -154,10 +157,7 @@ mod tests {
         assert_eq!(a.iter().count(), 3 + names.len());
         let m = a.into_sorted(|v| v);
         assert_eq!(m.len(), 3 + 301);
-        assert_eq!(
-            ["其他", "欠薪", "社保"].map(|k| m[k]),
-            [1, 2, 7],
-        );
+        assert_eq!(["其他", "欠薪", "社保"].map(|k| m[k]), [1, 2, 7],);
         assert_eq!(m["某某县人力资源和社会保障局第2科室"], 3);
     }
 }
