@@ -116,11 +116,24 @@ fn record_text<'b>(rec: &Record<'_>, (start, text): (usize, &'b str)) -> Option<
     text.get(off..off + rec.bytes().len())
 }
 
+/// Rows bound for one shard, each with its ordinal within its block.
+type RowList<'b, D> = Vec<(IdKey, u32, <D as DatasetSpec>::Row<'b>)>;
+
+/// An emptied list made a list of the same element type under another
+/// lifetime, keeping its allocation: std collects in place when the
+/// element layouts match, as they do here. Row lists then keep their
+/// memory from batch to batch instead of allocating (and, past malloc's
+/// mmap threshold, faulting in fresh pages) every time.
+fn recycle<T, U>(mut list: Vec<T>) -> Vec<U> {
+    list.clear();
+    list.into_iter().filter_map(|_| None).collect()
+}
+
 /// Phase 1's output for one block.
 struct Block<'b, D: DatasetSpec> {
     splitter: Splitter,
-    /// Rows by shard, each with its ordinal within the block.
-    rows: Vec<Vec<(IdKey, u32, D::Row<'b>)>>,
+    /// Rows by shard.
+    rows: Vec<RowList<'b, D>>,
     problems: Vec<Problem>,
     read: u64,
     blank: u64,
@@ -129,10 +142,10 @@ struct Block<'b, D: DatasetSpec> {
 }
 
 impl<'b, D: DatasetSpec> Block<'b, D> {
-    fn new(splitter: Splitter, shards: usize) -> Self {
+    fn new(splitter: Splitter, rows: Vec<RowList<'b, D>>) -> Self {
         Block {
             splitter,
-            rows: (0..shards).map(|_| Vec::new()).collect(),
+            rows,
             problems: Vec::new(),
             read: 0,
             blank: 0,
@@ -208,6 +221,8 @@ pub(crate) struct Core<D: DatasetSpec> {
     ordinal: u64,
     /// Blocks transcoded from GB18030, kept from batch to batch.
     texts: Vec<Vec<u8>>,
+    /// Emptied row lists, kept from batch to batch (see [`recycle`]).
+    row_lists: Vec<RowList<'static, D>>,
     scratch: Vec<Problem>,
 }
 
@@ -231,6 +246,7 @@ impl<D: DatasetSpec> Core<D> {
             fatal: None,
             ordinal: 0,
             texts: Vec::new(),
+            row_lists: Vec::new(),
             scratch: Vec::new(),
             options: options.clone(),
         }
@@ -420,21 +436,30 @@ impl<D: DatasetSpec> Core<D> {
             cuts.windows(2).map(|w| &data[w[0]..w[1]]).collect()
         };
 
+        let pool = &mut self.row_lists;
+        let mut lists = || -> Vec<RowList<'_, D>> {
+            (0..shards)
+                .map(|_| recycle(pool.pop().unwrap_or_default()))
+                .collect()
+        };
+        let mut first = Block::<D>::new(lead, lists());
+        let rest: Vec<_> = pieces.iter().skip(1).map(|_| lists()).collect();
+
         // Phase 1: split and parse each block on its own thread.
         let mut blocks: Vec<Block<'_, D>> = scoped(|s| {
             let ctx = &ctx;
             let handles: Vec<_> = pieces
                 .iter()
                 .skip(1)
-                .map(|&input| {
-                    let mut b = Block::<D>::new(fresh(), shards);
+                .zip(rest)
+                .map(|(&input, rows)| {
+                    let mut b = Block::<D>::new(fresh(), rows);
                     s.spawn(move |_| {
                         b.parse(ctx, input);
                         b
                     })
                 })
                 .collect();
-            let mut first = Block::<D>::new(lead, shards);
             first.parse(ctx, pieces[0]);
             let mut all = vec![first];
             all.extend(
@@ -489,8 +514,8 @@ impl<D: DatasetSpec> Core<D> {
             self.rows.read += b.read;
             self.rows.blank += b.blank;
             self.rows.rejected += b.rejected;
-            let problems = b.problems;
-            self.keep(problems);
+            self.row_lists.extend(b.rows.into_iter().map(recycle));
+            self.keep(b.problems);
             lead = Some(b.splitter);
         }
         self.lead = lead.expect("at least one block");
@@ -708,4 +733,20 @@ fn shape_problem(rec: &Record<'_>, ctx: &Context<'_>) -> Option<Problem> {
         ));
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::recycle;
+
+    #[test]
+    fn a_recycled_list_keeps_its_allocation() {
+        let text = String::from("borrowed");
+        let mut list: Vec<(u64, &str)> = Vec::with_capacity(1000);
+        list.push((1, &text));
+        let at = list.as_ptr() as usize;
+        let reused: Vec<(u64, &'static str)> = recycle(list);
+        assert!(reused.is_empty());
+        assert_eq!((reused.as_ptr() as usize, reused.capacity()), (at, 1000));
+    }
 }

@@ -10,18 +10,20 @@
 #      complaints-ROWS-gb18030.csv     the same text in GB18030
 #      complaints-ROWS-bom.csv         the same bytes after a UTF-8 BOM
 #      complaints-ROWS-repeat1000.csv  ids drawn from 1000 values
+#      complaints-ROWS-shuffled.csv    the UTF-8 rows in a fixed shuffled order
+#                                      (ids no longer in serial order)
 # 3. runs each command RUNS times (default 5), alternating, under
 #    /usr/bin/time -v, warm page cache:
 #      govtally complaints FILE --year 2023 --format json   (default threads)
 #      the same with --threads 1                            (when the CLI has it)
 #      python3 duckdb_complaints_report.py FILE --threads 2
-#      govtally on the GB18030, BOM and repeated-id files
+#      govtally on the GB18030, BOM, repeated-id and shuffled files
 #      python3 -c 'import duckdb'  (the interpreter's share of DuckDB's run)
 # 4. prints median wall seconds, median peak RSS, the ratios
 #    DuckDB/govtally (wall) and govtally/DuckDB (memory), and checks that
 #    govtally's figures equal DuckDB's grouped counts, that every run of a
-#    command printed the same JSON, and that the GB18030 and BOM copies give
-#    the UTF-8 file's report.
+#    command printed the same JSON, and that the GB18030, BOM and shuffled
+#    copies give the UTF-8 file's report.
 #
 # Environment: RUNS (5), DUCKDB_THREADS (2), GOVTALLY_COMPARE_DIR, PYTHON
 # (python3). Needs cargo, python3 and GNU time (/usr/bin/time; Debian package
@@ -74,6 +76,7 @@ say "$("$GT" --version), sha256 $(sha256sum "$GT" | cut -c1-16)"
 # --- data --------------------------------------------------------------------
 BASE=$WORK/complaints-$ROWS
 UTF8=$BASE.csv GB=$BASE-gb18030.csv BOM=$BASE-bom.csv REP=$BASE-repeat1000.csv
+SHUF=$BASE-shuffled.csv
 copy() { # copy FUNCTION DST: FUNCTION(UTF8, DST) from gen_complaints.py
     "$PY" - "$HERE" "$1" "$UTF8" "$2.tmp" <<'EOF'
 import sys
@@ -86,7 +89,7 @@ EOF
 if [[ ! -s $UTF8 ]]; then
     say "generating $UTF8"
     "$PY" "$HERE/gen_complaints.py" "$ROWS" "$UTF8.tmp" && mv "$UTF8.tmp" "$UTF8"
-    rm -f "$GB" "$BOM"   # copies of an older file
+    rm -f "$GB" "$BOM" "$SHUF"   # copies of an older file
 fi
 [[ -s $GB ]] || { say "writing $GB"; copy write_gb18030 "$GB"; }
 [[ -s $BOM ]] || { say "writing $BOM"; copy write_bom "$BOM"; }
@@ -94,8 +97,14 @@ if [[ ! -s $REP ]]; then
     say "generating $REP"
     "$PY" "$HERE/gen_complaints.py" "$ROWS" "$REP.tmp" --repeat-ids 1000 && mv "$REP.tmp" "$REP"
 fi
-ls -l "$UTF8" "$GB" "$BOM" "$REP" >&2
-for f in "$UTF8" "$GB" "$BOM" "$REP"; do cat "$f" >/dev/null; done # warm the page cache
+if [[ ! -s $SHUF ]]; then
+    say "writing $SHUF"
+    # A fixed random source: the same order on every machine.
+    { head -n 1 "$UTF8"; tail -n +2 "$UTF8" | shuf --random-source=<(yes govtally); } >"$SHUF.tmp"
+    mv "$SHUF.tmp" "$SHUF"
+fi
+ls -l "$UTF8" "$GB" "$BOM" "$REP" "$SHUF" >&2
+for f in "$UTF8" "$GB" "$BOM" "$REP" "$SHUF"; do cat "$f" >/dev/null; done # warm the page cache
 
 # --- runs --------------------------------------------------------------------
 OUT=$WORK/out-$ROWS
@@ -133,6 +142,7 @@ for run in $(seq 1 "$RUNS"); do
     measure "govtally gb18030" "$GB" "$run" "$GT" complaints "$GB" "${gt_args[@]}"
     measure "govtally utf8+BOM" "$BOM" "$run" "$GT" complaints "$BOM" "${gt_args[@]}"
     measure "govtally repeat-ids 1000" "$REP" "$run" "$GT" complaints "$REP" "${gt_args[@]}"
+    measure "govtally shuffled" "$SHUF" "$run" "$GT" complaints "$SHUF" "${gt_args[@]}"
     measure "python3 -c 'import duckdb' (startup only)" "" "$run" "$PY" -c 'import duckdb; duckdb.connect()'
 done
 [[ $THREADS_FLAG == yes ]] || say "govtally complaints has no --threads flag yet: the --threads 1 runs were skipped"
@@ -146,16 +156,17 @@ status=0
 echo
 "$PY" "$HERE/summarize.py" check "$OUT/govtally utf8 (threads default).1.out" \
     "$OUT/duckdb utf8 --threads $DUCKDB_THREADS.1.out" || status=1
-labels=("govtally utf8 (threads default)" "govtally gb18030" "govtally utf8+BOM" "govtally repeat-ids 1000")
+labels=("govtally utf8 (threads default)" "govtally gb18030" "govtally utf8+BOM" "govtally repeat-ids 1000"
+    "govtally shuffled")
 [[ $THREADS_FLAG == yes ]] && labels+=("govtally utf8 --threads 1")
 for label in "${labels[@]}"; do # every run of a command printed the same report
     outs=("$OUT/$label".*.out)
     "$PY" "$HERE/summarize.py" same "${outs[@]}" || status=1
 done
-for label in "govtally gb18030" "govtally utf8+BOM" "govtally utf8 --threads 1"; do # same figures as UTF-8
+for label in "govtally gb18030" "govtally utf8+BOM" "govtally shuffled" "govtally utf8 --threads 1"; do # same figures as UTF-8
     [[ -e "$OUT/$label.1.out" ]] || continue
     "$PY" "$HERE/summarize.py" same "$OUT/govtally utf8 (threads default).1.out" "$OUT/$label.1.out" || status=1
 done
-[[ $status == 0 ]] && echo "consistency: every govtally run printed the same report; GB18030 and BOM copies match UTF-8"
+[[ $status == 0 ]] && echo "consistency: every govtally run printed the same report; GB18030, BOM and shuffled copies match UTF-8"
 echo "outputs and /usr/bin/time results: $OUT"
 exit $status
