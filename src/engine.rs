@@ -579,10 +579,19 @@ impl<D: DatasetSpec> FileEngine for Core<D> {
             return;
         }
         self.enc = enc;
-        self.pending.extend_from_slice(bytes);
-        // Until the header is known, every complete line goes on at once.
-        if self.header.is_none() || self.pending.len() >= self.options.block_bytes * self.threads {
-            self.process(false);
+        // A large feed goes on one batch at a time, so that pending bytes
+        // and a batch's rows stay bounded (and in cache) however much the
+        // caller hands over at once.
+        let batch = self.options.block_bytes.saturating_mul(self.threads);
+        for part in bytes.chunks(batch.max(1)) {
+            self.pending.extend_from_slice(part);
+            // Until the header is known, every complete line goes on at once.
+            if self.header.is_none() || self.pending.len() >= batch {
+                self.process(false);
+            }
+            if self.fatal.is_some() {
+                return;
+            }
         }
     }
 
