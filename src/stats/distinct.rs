@@ -376,8 +376,10 @@ fn partition(h: u64) -> usize {
 }
 
 /// A set of ids for tens of millions of keys, built for inserts that miss
-/// the caches: a key costs at most one cache line, and ten ids in order
-/// often share one 16-byte entry (see [`Place`]).
+/// the caches: a key costs at most one cache line, and ids that differ in
+/// their last digit only (serial numbers) share one 16-byte entry with a
+/// bit per digit, so ten ids in order cost one entry. Membership stays
+/// exact.
 ///
 /// Keys spread over 16 tables, so that a table growing holds its old and
 /// new storage together for a 16th of the keys only, not for all of them.
