@@ -560,7 +560,7 @@ mod tests {
                 0 => format!("XF2023{:09}", r % 3000),
                 1 => format!("{}", r % 100_000),
                 2 => (0..(r % 16) as usize)
-                    .map(|i| alphabet[((r >> (8 + 4 * i)) % 17) as usize] as char)
+                    .map(|i| alphabet[(r.rotate_right(8 + 4 * i as u32) % 17) as usize] as char)
                     .collect(),
                 3 => format!("91330110MA2XXXXXX1-{}", r % 500),
                 _ => String::new(),
