@@ -9,7 +9,7 @@
 //! would silently drop a row; a 64-bit key would make that plausible at
 //! provincial volumes, 128 bits does not.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::OnceLock;
 
@@ -291,6 +291,24 @@ struct Place {
     bit: u128,
 }
 
+/// Where digit `d`'s bit sits in a group entry whose last id byte starts
+/// at bit `shift`: digits 0–7 in that byte, 8 and 9 in bits 4–5 of byte 15.
+#[inline]
+fn digit_bit(shift: u32, d: u32) -> u32 {
+    if d < 8 { shift + d } else { 124 + d - 8 }
+}
+
+/// Whether a stored entry is a group entry (bit 127 clear, bit 126 set).
+fn is_group(entry: u128) -> bool {
+    entry >> 126 == 1
+}
+
+/// Where a group entry's last id byte starts: its length is the low half
+/// of byte 15.
+fn group_shift(entry: u128) -> u32 {
+    8 * (((entry >> 120) & 0x0F) as u32 - 1)
+}
+
 impl Place {
     #[inline]
     fn of_key(key: u128) -> Place {
@@ -299,17 +317,11 @@ impl Place {
             let shift = 8 * (len - 1);
             let last = (key >> shift) as u8;
             if last.is_ascii_digit() {
-                let d = u32::from(last - b'0');
                 let byte = 0xFFu128 << shift;
-                let bit = if d < 8 {
-                    1u128 << (shift + d)
-                } else {
-                    1u128 << (124 + d - 8)
-                };
                 return Place {
                     probe: (key & !byte) | GROUPED,
                     mask: !(byte | HIGH_DIGITS),
-                    bit,
+                    bit: 1u128 << digit_bit(shift, u32::from(last - b'0')),
                 };
             }
         }
@@ -322,17 +334,14 @@ impl Place {
 
     /// The place of a stored entry (to move it when a table grows).
     fn of_entry(entry: u128) -> Place {
-        if entry >> 126 != 1 {
-            // Not marked (bit 127 clear, bit 126 set): a key stored whole.
+        if !is_group(entry) {
             return Place {
                 probe: entry,
                 mask: !0,
                 bit: 0,
             };
         }
-        let len = ((entry >> 120) & 0x0F) as u32;
-        let byte = 0xFFu128 << (8 * (len - 1));
-        let mask = !(byte | HIGH_DIGITS);
+        let mask = !((0xFFu128 << group_shift(entry)) | HIGH_DIGITS);
         Place {
             probe: entry & mask,
             mask,
@@ -342,18 +351,13 @@ impl Place {
 
     /// The keys a stored entry holds.
     fn keys(entry: u128) -> Vec<u128> {
-        if entry >> 126 != 1 {
+        if !is_group(entry) {
             return vec![entry];
         }
-        let place = Place::of_entry(entry);
-        let len = ((entry >> 120) & 0x0F) as u32;
-        let shift = 8 * (len - 1);
-        let bare = place.probe & !GROUPED;
+        let shift = group_shift(entry);
+        let bare = Place::of_entry(entry).probe & !GROUPED;
         (0..10u32)
-            .filter(|&d| {
-                let bit = if d < 8 { shift + d } else { 124 + d - 8 };
-                entry >> bit & 1 == 1
-            })
+            .filter(|&d| entry >> digit_bit(shift, d) & 1 == 1)
             .map(|d| bare | u128::from(b'0' + d as u8) << shift)
             .collect()
     }
@@ -471,9 +475,6 @@ impl PartitionedKeySet {
         }
     }
 }
-
-/// A map with the fast hasher.
-pub type FastMap<K, V> = HashMap<K, V, FastState>;
 
 #[cfg(test)]
 mod tests {

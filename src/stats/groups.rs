@@ -157,7 +157,7 @@ mod tests {
         assert_eq!(a.iter().count(), 3 + names.len());
         let m = a.into_sorted(|v| v);
         assert_eq!(m.len(), 3 + 301);
-        assert_eq!(["其他", "欠薪", "社保"].map(|k| m[k]), [1, 2, 7],);
+        assert_eq!(["其他", "欠薪", "社保"].map(|k| m[k]), [1, 2, 7]);
         assert_eq!(m["某某县人力资源和社会保障局第2科室"], 3);
     }
 }
