@@ -67,14 +67,14 @@ impl IdKey {
 
     /// Which of `n` shards the key belongs to (spread evenly even for
     /// exact keys, whose bytes are far from uniform). Ids that differ in
-    /// their last digit only go to the same shard, where they share one
-    /// entry of the id set (see [`PartitionedKeySet`]).
+    /// their last two digits only go to the same shard, where they share
+    /// one entry of the id set (see [`PartitionedKeySet`]).
     #[inline]
     pub fn shard(self, n: usize) -> usize {
         if n <= 1 {
             return 0;
         }
-        let group = Place::of_key(self.0).probe;
+        let group = place(self.0).0;
         let h = fold(
             group as u64 ^ 0x243F_6A88_85A3_08D3,
             (group >> 64) as u64 ^ 0x1319_8A2E_0370_7344,
@@ -187,31 +187,65 @@ impl BuildHasher for FastState {
 /// A set of [`IdKey`]s.
 pub type KeySet = HashSet<IdKey, FastState>;
 
-/// How many tables a [`PartitionedKeySet`] spreads its keys over.
+/// How many tables of each kind a [`PartitionedKeySet`] spreads its keys
+/// over.
 const PARTITIONS: usize = 16;
 
-/// Entries per bucket: one bucket is one 64-byte cache line.
-const SLOTS: usize = 4;
-
-/// Buckets a partition starts with.
+/// Buckets a table starts with.
 const FIRST_BUCKETS: usize = 64;
 
-/// Four entries in one cache line.
-#[derive(Clone, Copy, Default)]
-#[repr(align(64))]
-struct Bucket([u128; SLOTS]);
+/// What a table keeps per slot: a key (0 marks an empty slot) and whatever
+/// the slot holds besides.
+trait Slot: Copy + Default {
+    fn key(&self) -> u128;
+}
 
-/// One partition: open addressing over buckets of four entries in one
-/// cache line, probed linearly. 0 marks an empty slot; slots fill in order
-/// and are never emptied, so the first empty slot ends a search.
-struct Table {
+/// A whole key.
+impl Slot for u128 {
+    #[inline]
+    fn key(&self) -> u128 {
+        *self
+    }
+}
+
+/// The ids that share everything but their last two bytes, both ASCII
+/// digits: the key with those two bytes cleared, and a bit per number
+/// `00`–`99` they spell.
+#[derive(Clone, Copy, Default)]
+struct Group {
+    prefix: u128,
+    numbers: u128,
+}
+
+impl Slot for Group {
+    #[inline]
+    fn key(&self) -> u128 {
+        self.prefix
+    }
+}
+
+/// `N` slots in one cache line.
+#[derive(Clone, Copy)]
+#[repr(align(64))]
+struct Bucket<S, const N: usize>([S; N]);
+
+impl<S: Slot, const N: usize> Default for Bucket<S, N> {
+    fn default() -> Self {
+        Bucket([S::default(); N])
+    }
+}
+
+/// One partition: open addressing over buckets of one cache line, probed
+/// linearly. Slots fill in order and are never emptied, so the first empty
+/// slot ends a search.
+struct Table<S, const N: usize> {
     /// A power of two in length.
-    buckets: Vec<Bucket>,
+    buckets: Vec<Bucket<S, N>>,
     /// Slots in use.
     entries: usize,
 }
 
-impl Table {
+impl<S: Slot, const N: usize> Table<S, N> {
     fn with_buckets(buckets: usize) -> Self {
         Table {
             buckets: vec![Bucket::default(); buckets],
@@ -219,19 +253,18 @@ impl Table {
         }
     }
 
-    /// The (bucket, slot) of the entry that `place` (hashed to `h`) looks
-    /// for, with the entry; or of the empty slot where it would go.
+    /// Where the slot that holds `key` (hashed to `h`) is, or the empty
+    /// slot where it would go; the bool tells which.
     #[inline]
-    fn find(&self, place: Place, h: u64) -> ((usize, usize), Option<u128>) {
+    fn find(&self, key: u128, h: u64) -> ((usize, usize), bool) {
         let mask = self.buckets.len() - 1;
         let mut b = h as usize & mask;
         loop {
-            for (s, &v) in self.buckets[b].0.iter().enumerate() {
-                if v == 0 {
-                    return ((b, s), None);
-                }
-                if v & place.mask == place.probe {
-                    return ((b, s), Some(v));
+            for (s, slot) in self.buckets[b].0.iter().enumerate() {
+                match slot.key() {
+                    0 => return ((b, s), false),
+                    k if k == key => return ((b, s), true),
+                    _ => {}
                 }
             }
             b = (b + 1) & mask;
@@ -239,139 +272,76 @@ impl Table {
     }
 
     #[inline]
-    fn set(&mut self, (b, s): (usize, usize), entry: u128) {
-        self.buckets[b].0[s] = entry;
+    fn get(&self, key: u128, h: u64) -> Option<&S> {
+        match self.find(key, h) {
+            ((b, s), true) => Some(&self.buckets[b].0[s]),
+            _ => None,
+        }
     }
 
-    /// Whether one more entry would make the table more than 7/8 full:
-    /// past that, searches go on too often to the next cache line.
+    /// The slot for `key`, made room for: a table more than 7/8 full is
+    /// doubled first (past that, searches go on too often to the next
+    /// cache line). The bool tells whether the key was there.
     #[inline]
-    fn full(&self) -> bool {
-        (self.entries + 1) * 8 > self.buckets.len() * SLOTS * 7
+    fn entry(&mut self, key: u128, h: u64) -> (&mut S, bool) {
+        if (self.entries + 1) * 8 > self.buckets.len() * N * 7 {
+            self.grow();
+        }
+        let ((b, s), found) = self.find(key, h);
+        self.entries += usize::from(!found);
+        (&mut self.buckets[b].0[s], found)
     }
 
-    /// Doubles the buckets.
     fn grow(&mut self) {
         let old = std::mem::replace(self, Table::with_buckets(self.buckets.len() * 2));
-        for entry in old.entries() {
-            let place = Place::of_entry(entry);
-            let (to, _) = self.find(place, bucket_hash(place.probe));
-            self.set(to, entry);
+        for slot in old.slots() {
+            let ((b, s), _) = self.find(slot.key(), bucket_hash(slot.key()));
+            self.buckets[b].0[s] = slot;
             self.entries += 1;
         }
     }
 
-    fn entries(&self) -> impl Iterator<Item = u128> + '_ {
-        self.buckets.iter().flat_map(|b| b.0).filter(|&k| k != 0)
+    fn slots(&self) -> impl Iterator<Item = S> + '_ {
+        self.buckets
+            .iter()
+            .flat_map(|b| b.0)
+            .filter(|s| s.key() != 0)
     }
 }
 
-/// Marks an entry that holds a group of ids: byte 15 of an exact key is
-/// its length (below 16), of a hashed key at least 0x80.
-const GROUPED: u128 = 0x40 << 120;
-/// Where a group entry keeps the bits of the digits 8 and 9.
-const HIGH_DIGITS: u128 = 0x30 << 120;
-
-/// Where a key lives in a table.
-///
-/// Ledger ids are serial numbers, and a file lists them nearly in order.
-/// An exact key whose last byte is an ASCII digit is kept in a *group
-/// entry* with the ids that differ from it in that digit only: the entry
-/// is the key with its last byte replaced by a bit per digit (digits 8
-/// and 9 in bits 4–5 of byte 15) and the [`GROUPED`] mark. Ten ids in
-/// order then cost one entry and one cache miss instead of ten; ids in no
-/// order cost what they would without groups.
-#[derive(Clone, Copy)]
-struct Place {
-    /// The entry looked for, with its digit bits clear.
-    probe: u128,
-    /// The bits of an entry that must equal `probe`.
-    mask: u128,
-    /// The key's digit bit in its group entry; 0 for a key stored whole.
-    bit: u128,
-}
-
-/// Where digit `d`'s bit sits in a group entry whose last id byte starts
-/// at bit `shift`: digits 0–7 in that byte, 8 and 9 in bits 4–5 of byte 15.
+/// Where an exact key keeps its last two bytes, when both are ASCII
+/// digits: the shift of the first of them and the number they spell.
 #[inline]
-fn digit_bit(shift: u32, d: u32) -> u32 {
-    if d < 8 { shift + d } else { 124 + d - 8 }
-}
-
-/// Whether a stored entry is a group entry (bit 127 clear, bit 126 set).
-fn is_group(entry: u128) -> bool {
-    entry >> 126 == 1
-}
-
-/// Where a group entry's last id byte starts: its length is the low half
-/// of byte 15.
-fn group_shift(entry: u128) -> u32 {
-    8 * (((entry >> 120) & 0x0F) as u32 - 1)
-}
-
-impl Place {
-    #[inline]
-    fn of_key(key: u128) -> Place {
-        let len = (key >> 120) as u32;
-        if (1..16).contains(&len) {
-            let shift = 8 * (len - 1);
-            let last = (key >> shift) as u8;
-            if last.is_ascii_digit() {
-                let byte = 0xFFu128 << shift;
-                return Place {
-                    probe: (key & !byte) | GROUPED,
-                    mask: !(byte | HIGH_DIGITS),
-                    bit: 1u128 << digit_bit(shift, u32::from(last - b'0')),
-                };
-            }
-        }
-        Place {
-            probe: key,
-            mask: !0,
-            bit: 0,
-        }
+fn last_two_digits(key: u128) -> Option<(u32, u32)> {
+    let len = (key >> 120) as u32;
+    if !(2..16).contains(&len) {
+        return None;
     }
+    let shift = 8 * (len - 2);
+    let [tens, ones] = ((key >> shift) as u16).to_le_bytes();
+    (tens.is_ascii_digit() && ones.is_ascii_digit())
+        .then(|| (shift, u32::from(tens - b'0') * 10 + u32::from(ones - b'0')))
+}
 
-    /// The place of a stored entry (to move it when a table grows).
-    fn of_entry(entry: u128) -> Place {
-        if !is_group(entry) {
-            return Place {
-                probe: entry,
-                mask: !0,
-                bit: 0,
-            };
-        }
-        let mask = !((0xFFu128 << group_shift(entry)) | HIGH_DIGITS);
-        Place {
-            probe: entry & mask,
-            mask,
-            bit: 0,
-        }
-    }
-
-    /// The keys a stored entry holds.
-    fn keys(entry: u128) -> Vec<u128> {
-        if !is_group(entry) {
-            return vec![entry];
-        }
-        let shift = group_shift(entry);
-        let bare = Place::of_entry(entry).probe & !GROUPED;
-        (0..10u32)
-            .filter(|&d| entry >> digit_bit(shift, d) & 1 == 1)
-            .map(|d| bare | u128::from(b'0' + d as u8) << shift)
-            .collect()
+/// Where a key lives: a group's prefix and the bit of its number, or the
+/// whole key (bit 0).
+#[inline]
+fn place(key: u128) -> (u128, u128) {
+    match last_two_digits(key) {
+        Some((shift, number)) => (key & !(0xFFFF << shift), 1 << number),
+        None => (key, 0),
     }
 }
 
 /// The hash that places an entry: its top bits pick the partition, its
 /// low bits the bucket. Seeded, and independent of [`IdKey::shard`].
 #[inline]
-fn bucket_hash(probe: u128) -> u64 {
+fn bucket_hash(key: u128) -> u64 {
     let (s0, s1) = seed();
     // Two rounds: ids differ in a few bytes only, and linear probing is
     // sensitive to what one round leaves of that regularity.
-    let a = fold(probe as u64 ^ s0, 0x9E37_79B9_7F4A_7C15);
-    fold(a ^ (probe >> 64) as u64, s1 ^ 0x082E_FA98_EC4E_6C89)
+    let a = fold(key as u64 ^ s0, 0x9E37_79B9_7F4A_7C15);
+    fold(a ^ (key >> 64) as u64, s1 ^ 0x082E_FA98_EC4E_6C89)
 }
 
 #[inline]
@@ -380,15 +350,19 @@ fn partition(h: u64) -> usize {
 }
 
 /// A set of ids for tens of millions of keys, built for inserts that miss
-/// the caches: a key costs at most one cache line, and ids that differ in
-/// their last digit only (serial numbers) share one 16-byte entry with a
-/// bit per digit, so ten ids in order cost one entry. Membership stays
-/// exact.
+/// the caches. Ids whose last two bytes are ASCII digits (serial numbers)
+/// are kept in *groups*: the ids that differ in those two digits only share
+/// one 32-byte entry with a bit per number 00–99, so a hundred ids in order
+/// cost one entry and one cache miss, and a file of ten million serial ids
+/// keeps its set in a few megabytes, in cache. Every other id costs one
+/// 16-byte entry. Membership stays exact: a group entry holds its prefix
+/// whole.
 ///
-/// Keys spread over 16 tables, so that a table growing holds its old and
-/// new storage together for a 16th of the keys only, not for all of them.
+/// Keys spread over 16 tables of each kind, so that a table growing holds
+/// its old and new storage together for a 16th of the keys only.
 pub struct PartitionedKeySet {
-    tables: Vec<Table>,
+    whole: Vec<Table<u128, 4>>,
+    groups: Vec<Table<Group, 2>>,
     /// Whether the all-zero key (the empty id) is in the set: 0 marks an
     /// empty slot in the tables.
     zero: bool,
@@ -398,7 +372,10 @@ pub struct PartitionedKeySet {
 impl Default for PartitionedKeySet {
     fn default() -> Self {
         PartitionedKeySet {
-            tables: (0..PARTITIONS)
+            whole: (0..PARTITIONS)
+                .map(|_| Table::with_buckets(FIRST_BUCKETS))
+                .collect(),
+            groups: (0..PARTITIONS)
                 .map(|_| Table::with_buckets(FIRST_BUCKETS))
                 .collect(),
             zero: false,
@@ -411,28 +388,21 @@ impl PartitionedKeySet {
     /// Adds a key; false when it was already there.
     #[inline]
     pub fn insert(&mut self, key: IdKey) -> bool {
-        if key.0 == 0 {
-            let new = !std::mem::replace(&mut self.zero, true);
-            self.len += usize::from(new);
-            return new;
-        }
-        let place = Place::of_key(key.0);
-        let h = bucket_hash(place.probe);
-        let t = &mut self.tables[partition(h)];
-        if t.full() {
-            t.grow();
-        }
-        let new = match t.find(place, h) {
-            (at, None) => {
-                t.set(at, place.probe | place.bit);
-                t.entries += 1;
-                true
+        let new = match place(key.0) {
+            (0, _) => !std::mem::replace(&mut self.zero, true),
+            (whole, 0) => {
+                let h = bucket_hash(whole);
+                let (slot, found) = self.whole[partition(h)].entry(whole, h);
+                *slot = whole;
+                !found
             }
-            (_, Some(_)) if place.bit == 0 => false,
-            (_, Some(entry)) if entry & place.bit != 0 => false,
-            (at, Some(entry)) => {
-                t.set(at, entry | place.bit);
-                true
+            (prefix, bit) => {
+                let h = bucket_hash(prefix);
+                let (slot, _) = self.groups[partition(h)].entry(prefix, h);
+                slot.prefix = prefix;
+                let new = slot.numbers & bit == 0;
+                slot.numbers |= bit;
+                new
             }
         };
         self.len += usize::from(new);
@@ -442,14 +412,18 @@ impl PartitionedKeySet {
     /// Whether the key is there.
     #[inline]
     pub fn contains(&self, key: IdKey) -> bool {
-        if key.0 == 0 {
-            return self.zero;
-        }
-        let place = Place::of_key(key.0);
-        let h = bucket_hash(place.probe);
-        match self.tables[partition(h)].find(place, h).1 {
-            None => false,
-            Some(entry) => place.bit == 0 || entry & place.bit != 0,
+        match place(key.0) {
+            (0, _) => self.zero,
+            (whole, 0) => {
+                let h = bucket_hash(whole);
+                self.whole[partition(h)].get(whole, h).is_some()
+            }
+            (prefix, bit) => {
+                let h = bucket_hash(prefix);
+                self.groups[partition(h)]
+                    .get(prefix, h)
+                    .is_some_and(|g| g.numbers & bit != 0)
+            }
         }
     }
 
@@ -468,9 +442,18 @@ impl PartitionedKeySet {
         if other.zero {
             self.insert(IdKey(0));
         }
-        for t in other.tables {
-            for key in t.entries().flat_map(Place::keys) {
+        for t in &other.whole {
+            for key in t.slots() {
                 self.insert(IdKey(key));
+            }
+        }
+        for t in &other.groups {
+            for g in t.slots() {
+                let shift = 8 * (((g.prefix >> 120) as u32) - 2);
+                for n in (0..100u8).filter(|&n| g.numbers >> n & 1 == 1) {
+                    let digits = u16::from_le_bytes([b'0' + n / 10, b'0' + n % 10]);
+                    self.insert(IdKey(g.prefix | u128::from(digits) << shift));
+                }
             }
         }
     }
@@ -586,18 +569,31 @@ mod tests {
     }
 
     #[test]
-    fn ids_that_differ_in_the_last_digit_share_an_entry() {
+    fn ids_that_differ_in_the_last_two_digits_share_an_entry() {
         let mut s = PartitionedKeySet::default();
-        for d in 0..10 {
-            assert!(s.insert(IdKey::of(&format!("XF202300000001{d}"))));
+        for n in 0..100 {
+            assert!(s.insert(IdKey::of(&format!("XF2023000000{n:02}"))));
         }
-        for d in 0..10 {
-            assert!(!s.insert(IdKey::of(&format!("XF202300000001{d}"))));
+        for n in 0..100 {
+            assert!(!s.insert(IdKey::of(&format!("XF2023000000{n:02}"))));
         }
-        assert!(s.insert(IdKey::of("XF20230000000")));
-        assert!(s.insert(IdKey::of("XF20230000001A")));
-        let entries: usize = s.tables.iter().map(|t| t.entries).sum();
-        assert_eq!((s.len(), entries), (12, 3));
+        // A letter before or after the last digit: whole entries. Two
+        // shorter ids of one prefix share a group; two digits alone group
+        // under the empty prefix.
+        for id in [
+            "XF20230000001",
+            "XF202300000001A",
+            "XF2023000000A1",
+            "12",
+            "XF20230000010",
+        ] {
+            assert!(s.insert(IdKey::of(id)), "{id}");
+        }
+        assert!(s.contains(IdKey::of("XF202300000099")));
+        assert!(!s.contains(IdKey::of("XF202300000199")));
+        let whole: usize = s.whole.iter().map(|t| t.entries).sum();
+        let groups: usize = s.groups.iter().map(|t| t.entries).sum();
+        assert_eq!((s.len(), whole, groups), (105, 2, 3));
     }
 
     #[test]
