@@ -3,8 +3,10 @@
 //!
 //! A column of free text holds a handful of distinct names repeated on
 //! millions of rows: the index is a small open-addressing table of entry
-//! numbers, placed by a hash of the name's length and end words, and a hit
-//! is confirmed by comparing the name itself.
+//! numbers, placed by a hash of the name's length and end words. Those
+//! words hold every byte of a name of up to 16 bytes (a category such as
+//! 社会保险), so the slot keeps them and a hit is confirmed without reading
+//! the name; a longer name is compared byte by byte.
 
 use std::collections::BTreeMap;
 
@@ -14,16 +16,32 @@ use std::hash::BuildHasher;
 /// Values keyed by name.
 #[derive(Debug, Clone)]
 pub struct Groups<V> {
-    /// Entry number + 1 per slot, 0 when empty; a power of two in length,
-    /// at most half full.
-    slots: Vec<u32>,
+    /// A power of two in length, at most half full.
+    slots: Vec<Slot>,
     entries: Vec<(Box<str>, V)>,
+}
+
+/// One place of the index: a name's words and its entry.
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    words: Words,
+    /// Entry number + 1; 0 when the slot is empty.
+    entry: u32,
+}
+
+/// A name's length and two words that, for a name of up to 16 bytes, hold
+/// every byte of it: equal words mean equal names, with no byte compare.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Words {
+    len: usize,
+    lo: u64,
+    hi: u64,
 }
 
 impl<V> Default for Groups<V> {
     fn default() -> Self {
         Groups {
-            slots: vec![0; 16],
+            slots: vec![Slot::default(); 16],
             entries: Vec::new(),
         }
     }
@@ -34,43 +52,54 @@ fn word(b: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"))
 }
 
-/// A seeded hash of a name. Names of up to 16 bytes — nearly all — are
-/// covered by two overlapping words; longer ones are hashed in full.
+/// The words of a name: exact up to 16 bytes (overlapping reads cover
+/// every byte), a hash of the whole name beyond.
 #[inline]
-fn name_hash(name: &str) -> u64 {
+fn words(name: &str) -> Words {
     let b = name.as_bytes();
-    let n = b.len();
-    let (lo, hi) = match n {
-        8..=16 => (word(b, 0), word(b, n - 8)),
+    let len = b.len();
+    let (lo, hi) = match len {
+        8..=16 => (word(b, 0), word(b, len - 8)),
         4..=7 => (
             u32::from_le_bytes(b[..4].try_into().expect("4 bytes")) as u64,
-            u32::from_le_bytes(b[n - 4..].try_into().expect("4 bytes")) as u64,
+            u32::from_le_bytes(b[len - 4..].try_into().expect("4 bytes")) as u64,
         ),
         1..=3 => (
-            b[0] as u64 | (b[n / 2] as u64) << 8 | (b[n - 1] as u64) << 16,
+            b[0] as u64 | (b[len / 2] as u64) << 8 | (b[len - 1] as u64) << 16,
             0,
         ),
         0 => (0, 0),
-        _ => return FastState.hash_one(name),
+        _ => (FastState.hash_one(name), 0),
     };
-    let (s0, s1) = seed();
-    fold(lo ^ s0 ^ n as u64, hi ^ s1)
+    Words { len, lo, hi }
+}
+
+impl Words {
+    /// A seeded hash of the words.
+    #[inline]
+    fn hash(self) -> u64 {
+        let (s0, s1) = seed();
+        fold(self.lo ^ s0 ^ self.len as u64, self.hi ^ s1)
+    }
 }
 
 impl<V: Default> Groups<V> {
     /// The value for `name`, created on first sight.
     #[inline]
     pub fn entry(&mut self, name: &str) -> &mut V {
+        let w = words(name);
         let mask = self.slots.len() - 1;
-        let mut i = name_hash(name) as usize & mask;
+        let mut i = w.hash() as usize & mask;
         loop {
-            match self.slots[i] {
-                0 => break,
-                e if *self.entries[e as usize - 1].0 == *name => {
-                    return &mut self.entries[e as usize - 1].1;
-                }
-                _ => i = (i + 1) & mask,
+            let slot = self.slots[i];
+            if slot.entry == 0 {
+                break;
             }
+            let e = slot.entry as usize - 1;
+            if slot.words == w && (w.len <= 16 || *self.entries[e].0 == *name) {
+                return &mut self.entries[e].1;
+            }
+            i = (i + 1) & mask;
         }
         self.insert(name)
     }
@@ -79,7 +108,7 @@ impl<V: Default> Groups<V> {
     fn insert(&mut self, name: &str) -> &mut V {
         self.entries.push((name.into(), V::default()));
         if self.entries.len() * 2 > self.slots.len() {
-            self.slots = vec![0; self.slots.len() * 2];
+            self.slots = vec![Slot::default(); self.slots.len() * 2];
             for e in 0..self.entries.len() {
                 self.place(e);
             }
@@ -90,12 +119,16 @@ impl<V: Default> Groups<V> {
     }
 
     fn place(&mut self, e: usize) {
+        let w = words(&self.entries[e].0);
         let mask = self.slots.len() - 1;
-        let mut i = name_hash(&self.entries[e].0) as usize & mask;
-        while self.slots[i] != 0 {
+        let mut i = w.hash() as usize & mask;
+        while self.slots[i].entry != 0 {
             i = (i + 1) & mask;
         }
-        self.slots[i] = e as u32 + 1;
+        self.slots[i] = Slot {
+            words: w,
+            entry: e as u32 + 1,
+        };
     }
 
     /// Adds every value of `other` into this one with `add`.
@@ -159,5 +192,30 @@ mod tests {
         assert_eq!(m.len(), 3 + 301);
         assert_eq!(["其他", "欠薪", "社保"].map(|k| m[k]), [1, 2, 7]);
         assert_eq!(m["某某县人力资源和社会保障局第2科室"], 3);
+    }
+
+    /// Names of each length up to 17 bytes that differ in one byte only,
+    /// at every position: their words must tell them apart.
+    #[test]
+    fn names_that_differ_in_one_byte_are_apart() {
+        let mut g: Groups<u64> = Groups::default();
+        let mut all = Vec::new();
+        for len in 1..=17 {
+            let base = "a".repeat(len);
+            all.push(base.clone());
+            for at in 0..len {
+                let mut b = base.clone().into_bytes();
+                b[at] = b'b';
+                all.push(String::from_utf8(b).expect("ASCII"));
+            }
+        }
+        for (i, n) in all.iter().enumerate() {
+            *g.entry(n) += i as u64;
+        }
+        let m = g.into_sorted(|v| v);
+        assert_eq!(m.len(), all.len());
+        for (i, n) in all.iter().enumerate() {
+            assert_eq!(m[n], i as u64, "{n}");
+        }
     }
 }
