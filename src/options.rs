@@ -132,7 +132,9 @@ impl Period {
     /// Whether `d` falls in the period.
     #[inline]
     pub fn contains(&self, d: NaiveDate) -> bool {
-        self.start <= d && d <= self.end
+        // `&`, not `&&`: two compares and no branch, which would be
+        // mispredicted on rows whose dates fall on either side.
+        (self.start <= d) & (d <= self.end)
     }
 
     /// The same dates one year earlier; 29 February maps to 28 February.

@@ -61,6 +61,20 @@ pub struct Acc {
     first_month: i32,
 }
 
+impl Acc {
+    /// Counts a row in the current (`slot` 0) or previous (1) period.
+    #[inline]
+    fn count(&mut self, row: &Row<'_>, slot: usize) {
+        self.total[slot] += 1;
+        self.by_category
+            .entry(row.category.as_deref().unwrap_or(NOT_FILLED))[slot] += 1;
+        self.by_channel
+            .entry(row.channel.as_deref().unwrap_or(NOT_FILLED))[slot] += 1;
+        self.by_kind.get_mut(row.kind)[slot] += 1;
+        self.months[(month_index(row.date) - self.first_month) as usize][slot] += 1;
+    }
+}
+
 /// Months since year 0: (year, month) as one number.
 fn month_index(d: NaiveDate) -> i32 {
     d.year() * 12 + d.month0() as i32
@@ -149,23 +163,18 @@ impl DatasetSpec for Complaints {
     }
 
     fn add(acc: &mut Acc, row: &Row<'_>, _ordinal: u64) -> bool {
-        // A period longer than a year overlaps its previous period; a row in
-        // the overlap belongs to both.
-        let mut counted = false;
-        for (slot, p) in [acc.period, acc.previous].iter().enumerate() {
-            if !p.contains(row.date) {
-                continue;
-            }
-            counted = true;
-            acc.total[slot] += 1;
-            acc.by_category
-                .entry(row.category.as_deref().unwrap_or(NOT_FILLED))[slot] += 1;
-            acc.by_channel
-                .entry(row.channel.as_deref().unwrap_or(NOT_FILLED))[slot] += 1;
-            acc.by_kind.get_mut(row.kind)[slot] += 1;
-            acc.months[(month_index(row.date) - acc.first_month) as usize][slot] += 1;
+        let current = acc.period.contains(row.date);
+        let previous = acc.previous.contains(row.date);
+        // Rows of either period alike take one path (which period is a
+        // number, not a branch); a period longer than a year overlaps its
+        // previous period, and a row in the overlap belongs to both.
+        if current != previous {
+            acc.count(row, usize::from(previous));
+        } else if current {
+            acc.count(row, 0);
+            acc.count(row, 1);
         }
-        counted
+        current | previous
     }
 
     fn merge(acc: &mut Acc, other: Acc) {

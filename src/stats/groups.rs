@@ -16,10 +16,15 @@ use std::hash::BuildHasher;
 /// Values keyed by name.
 #[derive(Debug, Clone)]
 pub struct Groups<V> {
-    /// A power of two in length, at most half full.
+    /// A power of two in length, at most 1/[`SPARSITY`] full.
     slots: Vec<Slot>,
     entries: Vec<(Box<str>, V)>,
 }
+
+/// How much larger than the number of names the index is: a name then
+/// nearly always sits in the first slot it hashes to, and a lookup takes
+/// the same branch every time.
+const SPARSITY: usize = 8;
 
 /// One place of the index: a name's words and its entry.
 #[derive(Debug, Clone, Copy, Default)]
@@ -41,7 +46,7 @@ struct Words {
 impl<V> Default for Groups<V> {
     fn default() -> Self {
         Groups {
-            slots: vec![Slot::default(); 16],
+            slots: vec![Slot::default(); 64],
             entries: Vec::new(),
         }
     }
@@ -54,7 +59,7 @@ fn word(b: &[u8], at: usize) -> u64 {
 
 /// The words of a name: exact up to 16 bytes (overlapping reads cover
 /// every byte), a hash of the whole name beyond.
-#[inline]
+#[inline(always)]
 fn words(name: &str) -> Words {
     let b = name.as_bytes();
     let len = b.len();
@@ -85,7 +90,7 @@ impl Words {
 
 impl<V: Default> Groups<V> {
     /// The value for `name`, created on first sight.
-    #[inline]
+    #[inline(always)]
     pub fn entry(&mut self, name: &str) -> &mut V {
         let w = words(name);
         let mask = self.slots.len() - 1;
@@ -107,7 +112,7 @@ impl<V: Default> Groups<V> {
     #[cold]
     fn insert(&mut self, name: &str) -> &mut V {
         self.entries.push((name.into(), V::default()));
-        if self.entries.len() * 2 > self.slots.len() {
+        if self.entries.len() * SPARSITY > self.slots.len() {
             self.slots = vec![Slot::default(); self.slots.len() * 2];
             for e in 0..self.entries.len() {
                 self.place(e);
