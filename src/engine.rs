@@ -6,16 +6,21 @@
 //! decoded bytes ─▶ Splitter ─▶ HeaderMap ─▶ Cells ─▶ D::Row ─▶ Shard (key → seen? → D::Acc)
 //! ```
 //!
-//! With more than one thread, decoded bytes gather into a batch; the batch
-//! is cut after line breaks into one block per thread, and each block is
-//! split and parsed on its own thread (phase 1). A block other than the
-//! first starts on the guess that the cut is a record boundary; the guess
-//! is checked when the block before it ends (a quoted field holding a line
-//! break can cross a cut), and a wrong guess is redone in order. Rows go to
-//! shards by their key, and each shard takes its rows, block by block in
-//! file order, on its own thread (phase 2). Every occurrence of an id meets
-//! the same shard in file order, so the result is the single-threaded one
-//! exactly, whatever the thread count or chunk sizes.
+//! With more than one thread, decoded text is taken a batch at a time
+//! (straight from the caller's buffer when it needs no transcoding). A
+//! batch is cut after line breaks into several blocks per thread, and the
+//! threads take tasks as they come: split and parse the next block, or let
+//! a shard take the rows of the next block in file order once the shard
+//! has taken every block before it. A block other than the first starts on
+//! the guess that the cut is a record boundary; the guess is checked before
+//! any shard takes the block (a quoted field holding a line break can cross
+//! a cut), and a wrong guess is redone in order. Rows go to shards by their
+//! key, and every occurrence of an id meets the same shard in file order,
+//! so the result is the single-threaded one exactly, whatever the thread
+//! count or chunk sizes.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::datasets::{Cells, Dataset, DatasetSpec, Shard};
 use crate::error::{Error, FileError, Problem, Result};
@@ -133,24 +138,30 @@ fn recycle<T, U>(mut list: Vec<T>) -> Vec<U> {
 struct Block<'b, D: DatasetSpec> {
     splitter: Splitter,
     /// Rows by shard.
-    rows: Vec<RowList<'b, D>>,
+    /// Rows by shard; a shard empties its list as it takes the rows, so
+    /// they are dropped on the thread that takes them, still in cache.
+    rows: Vec<Mutex<RowList<'b, D>>>,
     problems: Vec<Problem>,
     read: u64,
     blank: u64,
     rejected: u64,
     ordinals: u32,
+    /// The file-order number of the block's first row, once the blocks
+    /// before it are known.
+    base: u64,
 }
 
 impl<'b, D: DatasetSpec> Block<'b, D> {
     fn new(splitter: Splitter, rows: Vec<RowList<'b, D>>) -> Self {
         Block {
             splitter,
-            rows,
+            rows: rows.into_iter().map(Mutex::new).collect(),
             problems: Vec::new(),
             read: 0,
             blank: 0,
             rejected: 0,
             ordinals: 0,
+            base: 0,
         }
     }
 
@@ -165,7 +176,9 @@ impl<'b, D: DatasetSpec> Block<'b, D> {
             blank,
             rejected,
             ordinals,
+            ..
         } = self;
+        let mut rows: Vec<&mut RowList<'b, D>> = rows.iter_mut().map(get_mut).collect();
         let prefix = text_prefix(input);
         splitter.feed(input, &mut |rec| {
             *read += 1;
@@ -240,7 +253,9 @@ impl<D: DatasetSpec> Core<D> {
             spare: Vec::new(),
             pending_scanned: 0,
             enc: SourceEncoding::Utf8,
-            shards: (0..threads).map(|_| Shard::new(options.period)).collect(),
+            shards: (0..shard_count(threads))
+                .map(|_| Shard::new(options.period))
+                .collect(),
             rows: RowCounts::default(),
             problems: Problems::default(),
             fatal: None,
@@ -382,15 +397,56 @@ impl<D: DatasetSpec> Core<D> {
         }
     }
 
+    /// Feeds UTF-8 text past the header: batches are taken straight from
+    /// the caller's bytes, not copied into `pending` first. A batch may end
+    /// anywhere, inside a record or a character: the splitter carries what
+    /// it holds of a record over to the next batch (only GB18030, which is
+    /// transcoded block by block, needs batches that end on a line break).
+    /// Bytes short of a batch wait in `pending` for the next feed.
+    fn feed_text(&mut self, mut bytes: &[u8], batch: usize) {
+        if !self.pending.is_empty() {
+            let need = batch.saturating_sub(self.pending.len()).min(bytes.len());
+            self.pending.extend_from_slice(&bytes[..need]);
+            bytes = &bytes[need..];
+            if self.pending.len() < batch {
+                return;
+            }
+            self.process(true);
+        }
+        while bytes.len() >= batch && self.fatal.is_none() {
+            self.tally(&bytes[..batch]);
+            bytes = &bytes[batch..];
+        }
+        if self.fatal.is_none() {
+            self.pending.extend_from_slice(bytes);
+        }
+    }
+
+    /// Tallies text on every thread when there is enough of it to share.
+    fn tally(&mut self, text: &[u8]) {
+        if self.threads > 1 && text.len() >= self.options.block_bytes {
+            self.run_batch(text);
+        } else {
+            self.split_here(text);
+        }
+    }
+
     /// Splits and tallies the pending bytes on every thread.
+    ///
+    /// The batch is cut into several blocks per thread. Each thread takes
+    /// the next task there is: taking a block's rows into a shard when the
+    /// shard has taken every block before it (so rows meet their shard in
+    /// file order, while still in cache), else splitting and parsing the
+    /// next block. No thread waits for the others until the batch ends.
     fn run_batch(&mut self, data: &[u8]) {
         let Some(map) = self.header.as_ref() else {
             return;
         };
         let t = self.threads;
+        let n = t * BLOCKS_PER_THREAD;
         let mut cuts = vec![0];
-        for k in 1..t {
-            let from = (data.len() * k / t).max(*cuts.last().expect("cuts start with 0"));
+        for k in 1..n {
+            let from = (data.len() * k / n).max(*cuts.last().expect("cuts start with 0"));
             match data[from..].iter().position(|&b| b == b'\n') {
                 Some(p) if from + p + 1 < data.len() => cuts.push(from + p + 1),
                 _ => break,
@@ -403,7 +459,7 @@ impl<D: DatasetSpec> Core<D> {
             file: &self.file,
             enc: self.enc,
         };
-        let shards = self.shards.len();
+        let shard_count = self.shards.len();
         let lead = std::mem::replace(
             &mut self.lead,
             Splitter::new(Some(b','), limits(&self.options)),
@@ -411,20 +467,17 @@ impl<D: DatasetSpec> Core<D> {
         let delimiter = lead.delimiter();
         let fresh = || Splitter::new(delimiter, limits(&self.options));
 
-        // GB18030 blocks become UTF-8 first, each on its own thread: a block
-        // starts and ends on a line break, so no character is cut.
+        // GB18030 blocks become UTF-8 first, in parallel: a block starts and
+        // ends on a line break, so no character is cut.
         let gb18030 = self.enc == SourceEncoding::Gb18030;
         let mut texts = std::mem::take(&mut self.texts);
         if gb18030 {
             texts.resize_with(cuts.len() - 1, Vec::new);
-            scoped(|s| {
-                for (w, text) in cuts.windows(2).zip(texts.iter_mut()) {
-                    let raw = &data[w[0]..w[1]];
-                    s.spawn(move |_| {
-                        text.clear();
-                        transcode_gb18030(raw, text);
-                    });
-                }
+            let texts: Vec<_> = texts.iter_mut().map(Mutex::new).collect();
+            in_turn(t, texts.len(), |k| {
+                let mut text = lock(&texts[k]);
+                text.clear();
+                transcode_gb18030(&data[cuts[k]..cuts[k + 1]], &mut text);
             });
         }
         let pieces: Vec<&[u8]> = if gb18030 {
@@ -438,89 +491,302 @@ impl<D: DatasetSpec> Core<D> {
 
         let pool = &mut self.row_lists;
         let mut lists = || -> Vec<RowList<'_, D>> {
-            (0..shards)
+            (0..shard_count)
                 .map(|_| recycle(pool.pop().unwrap_or_default()))
                 .collect()
         };
-        let mut first = Block::<D>::new(lead, lists());
-        let rest: Vec<_> = pieces.iter().skip(1).map(|_| lists()).collect();
-
-        // Phase 1: split and parse each block on its own thread.
-        let mut blocks: Vec<Block<'_, D>> = scoped(|s| {
-            let ctx = &ctx;
-            let handles: Vec<_> = pieces
-                .iter()
-                .skip(1)
-                .zip(rest)
-                .map(|(&input, rows)| {
-                    let mut b = Block::<D>::new(fresh(), rows);
-                    s.spawn(move |_| {
-                        b.parse(ctx, input);
-                        b
-                    })
-                })
-                .collect();
-            first.parse(ctx, pieces[0]);
-            let mut all = vec![first];
-            all.extend(
-                handles
-                    .into_iter()
-                    // A worker's panic goes on with its own message.
-                    .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))),
-            );
-            all
-        });
-
-        // Check each guess in order; a block that ended inside a record
-        // goes on through the rest of the batch itself.
-        for k in 0..blocks.len() - 1 {
-            if !blocks[k].splitter.is_clean() {
-                blocks.truncate(k + 1);
-                for &piece in &pieces[k + 1..] {
-                    blocks[k].parse(&ctx, piece);
-                }
-                break;
-            }
-            let delta = blocks[k].splitter.line() - 1;
-            let next = &mut blocks[k + 1];
-            next.splitter.shift_lines(delta);
-            for p in &mut next.problems {
-                p.line += delta;
-            }
-        }
-
-        // Phase 2: each shard takes its rows, block by block, in file order.
-        let mut bases = Vec::with_capacity(blocks.len());
-        for b in &blocks {
-            bases.push(self.ordinal);
-            self.ordinal += b.ordinals as u64;
-        }
+        let mut first = Some(lead);
+        let blocks: Vec<RwLock<Block<'_, D>>> = pieces
+            .iter()
+            .map(|_| RwLock::new(Block::new(first.take().unwrap_or_else(fresh), lists())))
+            .collect();
+        let shards: Vec<Mutex<&mut Shard<D>>> = self.shards.iter_mut().map(Mutex::new).collect();
+        let schedule = Schedule::new(blocks.len(), shard_count, self.ordinal);
+        let batch = Batch {
+            ctx: &ctx,
+            pieces: &pieces,
+            blocks: &blocks,
+            shards: &shards,
+            schedule: &schedule,
+        };
         scoped(|s| {
-            let blocks = &blocks;
-            let bases = &bases;
-            for (j, shard) in self.shards.iter_mut().enumerate() {
-                s.spawn(move |_| {
-                    for (b, base) in blocks.iter().zip(bases) {
-                        for (key, ord, row) in &b.rows[j] {
-                            shard.accept(*key, row, base + *ord as u64);
-                        }
-                    }
-                });
+            for _ in 1..t.min(blocks.len()) {
+                s.spawn(|_| batch.work());
             }
+            batch.work();
         });
+        let state = into_inner(schedule.state);
+        drop(shards);
+        let mut blocks: Vec<Block<'_, D>> = blocks
+            .into_iter()
+            .map(|b| b.into_inner().unwrap_or_else(|p| p.into_inner()))
+            .collect();
+        let mut next_ordinal = state.next_base;
+
+        // A block that ended inside a record (a quoted line break across a
+        // cut) goes on through the rest of the batch itself, on this
+        // thread; the blocks after it, parsed on a wrong guess, are dropped.
+        if let Some(k) = state.failed_at {
+            blocks.truncate(k);
+            let last = blocks.last_mut().expect("the first block never fails");
+            for list in &mut last.rows {
+                get_mut(list).clear();
+            }
+            let ordinals_before = last.ordinals;
+            last.ordinals = 0;
+            for &piece in &pieces[k..] {
+                last.parse(&ctx, piece);
+            }
+            for (shard, list) in self.shards.iter_mut().zip(&mut last.rows) {
+                for (key, ord, row) in get_mut(list).drain(..) {
+                    shard.accept(key, &row, next_ordinal + ord as u64);
+                }
+            }
+            next_ordinal += last.ordinals as u64;
+            last.ordinals += ordinals_before;
+        }
+        self.ordinal = next_ordinal;
 
         let mut lead = None;
         for b in blocks {
             self.rows.read += b.read;
             self.rows.blank += b.blank;
             self.rows.rejected += b.rejected;
-            self.row_lists.extend(b.rows.into_iter().map(recycle));
+            self.row_lists
+                .extend(b.rows.into_iter().map(|m| recycle(into_inner(m))));
             self.keep(b.problems);
             lead = Some(b.splitter);
         }
         self.lead = lead.expect("at least one block");
         self.texts = texts;
     }
+}
+
+/// Blocks per thread in a batch (see [`Core::run_batch`]).
+const BLOCKS_PER_THREAD: usize = 4;
+
+/// Shards for `threads` threads: a shard takes about a quarter of the work
+/// of a row (the id set and the figures), so one shard keeps up with up to
+/// three threads parsing.
+fn shard_count(threads: usize) -> usize {
+    threads.div_ceil(3)
+}
+
+/// What the threads of one batch share.
+struct Batch<'a, 'b, 's, D: DatasetSpec> {
+    ctx: &'a Context<'a>,
+    pieces: &'a [&'b [u8]],
+    blocks: &'a [RwLock<Block<'b, D>>],
+    shards: &'a [Mutex<&'s mut Shard<D>>],
+    schedule: &'a Schedule,
+}
+
+/// Which tasks of a batch are done, running or ready.
+struct Schedule {
+    state: Mutex<ScheduleState>,
+    changed: Condvar,
+}
+
+struct ScheduleState {
+    /// Blocks in the batch, or the first block parsed on a wrong guess.
+    blocks: usize,
+    next_parse: usize,
+    parsed: Vec<bool>,
+    /// Blocks whose start is known right, with their lines and first row
+    /// numbered in file order.
+    ready: usize,
+    /// Per shard: the next block whose rows it takes, and whether it is
+    /// taking some now.
+    next_take: Vec<usize>,
+    taking: Vec<bool>,
+    running: usize,
+    failed_at: Option<usize>,
+    /// The file-order number of the first row after the ready blocks.
+    next_base: u64,
+    /// A task panicked: the other threads stop.
+    aborted: bool,
+}
+
+enum Task {
+    Parse(usize),
+    Take { shard: usize, block: usize },
+}
+
+impl Schedule {
+    fn new(blocks: usize, shards: usize, first_base: u64) -> Self {
+        Schedule {
+            state: Mutex::new(ScheduleState {
+                blocks,
+                next_parse: 0,
+                parsed: vec![false; blocks],
+                ready: 0,
+                next_take: vec![0; shards],
+                taking: vec![false; shards],
+                running: 0,
+                failed_at: None,
+                next_base: first_base,
+                aborted: false,
+            }),
+            changed: Condvar::new(),
+        }
+    }
+}
+
+/// Ends a running task's bookkeeping even when the task panics, so that
+/// the other threads stop instead of waiting for it forever.
+struct Running<'a> {
+    schedule: &'a Schedule,
+}
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let mut st = lock(&self.schedule.state);
+            st.aborted = true;
+            st.running -= 1;
+            self.schedule.changed.notify_all();
+        }
+    }
+}
+
+impl<D: DatasetSpec> Batch<'_, '_, '_, D> {
+    /// One thread's share: tasks until none is left.
+    fn work(&self) {
+        let mut st = lock(&self.schedule.state);
+        loop {
+            if st.aborted {
+                return;
+            }
+            self.advance(&mut st);
+            let take =
+                (0..st.next_take.len()).find(|&s| !st.taking[s] && st.next_take[s] < st.ready);
+            let task = match take {
+                Some(shard) => Task::Take {
+                    shard,
+                    block: st.next_take[shard],
+                },
+                None if st.next_parse < st.blocks => Task::Parse(st.next_parse),
+                None if st.running == 0 => {
+                    self.schedule.changed.notify_all();
+                    return;
+                }
+                None => {
+                    st = self
+                        .schedule
+                        .changed
+                        .wait(st)
+                        .unwrap_or_else(|p| p.into_inner());
+                    continue;
+                }
+            };
+            match task {
+                Task::Take { shard, .. } => st.taking[shard] = true,
+                Task::Parse(_) => st.next_parse += 1,
+            }
+            st.running += 1;
+            drop(st);
+            let running = Running {
+                schedule: self.schedule,
+            };
+            self.run(&task);
+            std::mem::forget(running);
+            st = lock(&self.schedule.state);
+            st.running -= 1;
+            match task {
+                Task::Take { shard, .. } => {
+                    st.taking[shard] = false;
+                    st.next_take[shard] += 1;
+                }
+                Task::Parse(block) => st.parsed[block] = true,
+            }
+            self.schedule.changed.notify_all();
+        }
+    }
+
+    fn run(&self, task: &Task) {
+        match *task {
+            Task::Parse(k) => write(&self.blocks[k]).parse(self.ctx, self.pieces[k]),
+            Task::Take { shard, block } => {
+                let b = read(&self.blocks[block]);
+                let mut rows = lock(&b.rows[shard]);
+                let mut to = lock(&self.shards[shard]);
+                for (key, ord, row) in rows.drain(..) {
+                    to.accept(key, &row, b.base + ord as u64);
+                }
+            }
+        }
+    }
+
+    /// Makes ready the parsed blocks that follow the ready ones: a block's
+    /// start is right when the block before it ended between records; its
+    /// lines and rows are then numbered on from that block's.
+    fn advance(&self, st: &mut ScheduleState) {
+        while st.ready < st.blocks && st.parsed[st.ready] {
+            let k = st.ready;
+            if k > 0 {
+                let before = read(&self.blocks[k - 1]);
+                if !before.splitter.is_clean() {
+                    st.blocks = k;
+                    st.failed_at = Some(k);
+                    return;
+                }
+                let delta = before.splitter.line() - 1;
+                drop(before);
+                let mut next = write(&self.blocks[k]);
+                next.splitter.shift_lines(delta);
+                for p in &mut next.problems {
+                    p.line += delta;
+                }
+            }
+            let mut b = write(&self.blocks[k]);
+            b.base = st.next_base;
+            st.next_base += b.ordinals as u64;
+            st.ready += 1;
+        }
+    }
+}
+
+/// Runs `f(0)`, …, `f(n - 1)` on `threads` threads (this one among them),
+/// each thread taking the next index when it is done with one.
+fn in_turn(threads: usize, n: usize, f: impl Fn(usize) + Sync) {
+    let next = AtomicUsize::new(0);
+    let work = || {
+        loop {
+            let k = next.fetch_add(1, Ordering::Relaxed);
+            if k >= n {
+                break;
+            }
+            f(k);
+        }
+    };
+    scoped(|s| {
+        for _ in 1..threads.min(n) {
+            s.spawn(|_| work());
+        }
+        work();
+    });
+}
+
+/// A lock whose holder panicked is taken anyway: the panic goes on from
+/// [`scoped`], and nothing is read from the value after it.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn get_mut<T>(m: &mut Mutex<T>) -> &mut T {
+    m.get_mut().unwrap_or_else(|p| p.into_inner())
+}
+
+fn into_inner<T>(m: Mutex<T>) -> T {
+    m.into_inner().unwrap_or_else(|p| p.into_inner())
+}
+
+fn read<T>(m: &RwLock<T>) -> RwLockReadGuard<'_, T> {
+    m.read().unwrap_or_else(|p| p.into_inner())
+}
+
+fn write<T>(m: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
+    m.write().unwrap_or_else(|p| p.into_inner())
 }
 
 /// Runs `f` with a scope for threads that borrow from the caller, and
@@ -579,11 +845,15 @@ impl<D: DatasetSpec> FileEngine for Core<D> {
             return;
         }
         self.enc = enc;
+        let batch = self.options.block_bytes.saturating_mul(self.threads).max(1);
+        if self.header.is_some() && enc != SourceEncoding::Gb18030 {
+            self.feed_text(bytes, batch);
+            return;
+        }
         // A large feed goes on one batch at a time, so that pending bytes
         // and a batch's rows stay bounded (and in cache) however much the
         // caller hands over at once.
-        let batch = self.options.block_bytes.saturating_mul(self.threads);
-        for part in bytes.chunks(batch.max(1)) {
+        for part in bytes.chunks(batch) {
             self.pending.extend_from_slice(part);
             // Until the header is known, every complete line goes on at once.
             if self.header.is_none() || self.pending.len() >= batch {

@@ -18,7 +18,7 @@ use crate::options::Options;
 use crate::report::Report;
 
 /// Size of the reads [`Tally::feed_file`] makes.
-const READ_CHUNK: usize = 1 << 20;
+const READ_CHUNK: usize = 4 << 20;
 
 /// The name problems carry for input that was never named.
 pub const UNNAMED: &str = "<input>";
