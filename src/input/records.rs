@@ -614,6 +614,22 @@ mod tests {
         assert_eq!(special_mask(&all, b';'), !0);
     }
 
+    /// Control bytes other than CR and LF stay in their field on the
+    /// zero-copy path, wherever they fall.
+    #[test]
+    fn control_bytes_are_field_content() {
+        let line = "a\x0bb,c\x0cd,\x00,\x01x\x02\n";
+        for pad in 0..70 {
+            let input = format!("{}\n{line}", "p".repeat(pad));
+            let got = split(input.as_bytes(), 1 << 20, Some(b','), LIMITS);
+            assert_eq!(
+                got[1],
+                rec(2, &["a\x0bb", "c\x0cd", "\x00", "\x01x\x02"]),
+                "pad {pad}"
+            );
+        }
+    }
+
     /// Walking an input special byte by special byte, from every start and
     /// after jumps back, finds each special byte once, in order, across
     /// window boundaries and in a short last window.
