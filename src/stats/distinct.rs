@@ -284,12 +284,19 @@ impl<S: Slot, const N: usize> Table<S, N> {
     /// cache line). The bool tells whether the key was there.
     #[inline]
     fn entry(&mut self, key: u128, h: u64) -> (&mut S, bool) {
+        let ((b, s), found) = self.locate(key, h);
+        (&mut self.buckets[b].0[s], found)
+    }
+
+    /// Like [`Table::entry`], but where the slot is.
+    #[inline]
+    fn locate(&mut self, key: u128, h: u64) -> ((usize, usize), bool) {
         if (self.entries + 1) * 8 > self.buckets.len() * N * 7 {
             self.grow();
         }
-        let ((b, s), found) = self.find(key, h);
+        let (at, found) = self.find(key, h);
         self.entries += usize::from(!found);
-        (&mut self.buckets[b].0[s], found)
+        (at, found)
     }
 
     fn grow(&mut self) {
@@ -363,6 +370,11 @@ fn partition(h: u64) -> usize {
 pub struct PartitionedKeySet {
     whole: Vec<Table<u128, 4>>,
     groups: Vec<Table<Group, 2>>,
+    /// Where the groups used last are, placed by a cheap hash of their
+    /// prefix: serial ids in file order come back to the same few groups
+    /// row after row, and find them here without the full hash and probe.
+    /// Cleared when a table grows and its slots move.
+    recent: [Recent; RECENT],
     /// Whether the all-zero key (the empty id) is in the set: 0 marks an
     /// empty slot in the tables.
     zero: bool,
@@ -378,10 +390,30 @@ impl Default for PartitionedKeySet {
             groups: (0..PARTITIONS)
                 .map(|_| Table::with_buckets(FIRST_BUCKETS))
                 .collect(),
+            recent: [Recent::default(); RECENT],
             zero: false,
             len: 0,
         }
     }
+}
+
+/// Entries of [`PartitionedKeySet::recent`].
+const RECENT: usize = 8;
+
+/// A group's prefix (0 for none) and where its entry is.
+#[derive(Clone, Copy, Default)]
+struct Recent {
+    prefix: u128,
+    partition: u32,
+    bucket: u32,
+    slot: u32,
+}
+
+/// Which entry of [`PartitionedKeySet::recent`] a prefix uses.
+#[inline]
+fn recent_index(prefix: u128) -> usize {
+    let folded = (prefix as u64 ^ (prefix >> 64) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (folded >> (64 - RECENT.trailing_zeros())) as usize
 }
 
 impl PartitionedKeySet {
@@ -397,8 +429,28 @@ impl PartitionedKeySet {
                 !found
             }
             (prefix, bit) => {
-                let h = bucket_hash(prefix);
-                let (slot, _) = self.groups[partition(h)].entry(prefix, h);
+                let r = recent_index(prefix);
+                let seen = self.recent[r];
+                let slot = if seen.prefix == prefix {
+                    &mut self.groups[seen.partition as usize].buckets[seen.bucket as usize].0
+                        [seen.slot as usize]
+                } else {
+                    let h = bucket_hash(prefix);
+                    let p = partition(h);
+                    let t = &mut self.groups[p];
+                    let size = t.buckets.len();
+                    let ((b, s), _) = t.locate(prefix, h);
+                    if t.buckets.len() != size {
+                        self.recent = [Recent::default(); RECENT];
+                    }
+                    self.recent[r] = Recent {
+                        prefix,
+                        partition: p as u32,
+                        bucket: b as u32,
+                        slot: s as u32,
+                    };
+                    &mut t.buckets[b].0[s]
+                };
                 slot.prefix = prefix;
                 let new = slot.numbers & bit == 0;
                 slot.numbers |= bit;
