@@ -277,6 +277,7 @@ impl<'r> Cells<'r, '_> {
 
     /// The decoded, trimmed text of column `col`; None when the column is
     /// absent or the cell empty.
+    #[inline]
     pub fn text(&mut self, col: usize) -> Option<Text<'r>> {
         let i = self.map.index[col]?;
         if let Some(field) = self
@@ -287,6 +288,14 @@ impl<'r> Cells<'r, '_> {
             let t = fields::trim(field);
             return (!t.is_empty()).then_some(Cow::Borrowed(t));
         }
+        self.decoded_text(col, i)
+    }
+
+    /// [`Cells::text`] of a field that is not a slice of validated text:
+    /// decoded on its own (a record copied out of its chunk, or invalid).
+    #[cold]
+    #[inline(never)]
+    fn decoded_text(&mut self, col: usize, i: usize) -> Option<Text<'r>> {
         let raw = self
             .record
             .range(i)

@@ -14,6 +14,7 @@ pub fn is_pad(c: char) -> bool {
 }
 
 /// Trims ASCII and full-width white space (and a BOM) from both ends.
+#[inline]
 pub fn trim(s: &str) -> &str {
     // Most values carry no padding: look at the end bytes first, with one
     // table lookup each (a chain of comparisons mispredicts on text whose
@@ -25,8 +26,39 @@ pub fn trim(s: &str) -> &str {
         {
             s
         }
-        _ => s.trim_matches(is_pad),
+        // An edge byte that may belong to padding (线 ends in 0xBF, as
+        // U+FEFF does): the edge characters decide.
+        (Some(_), Some(_)) if !starts_padded(b) && !ends_padded(b) => s,
+        _ => trim_padding(s),
     }
+}
+
+/// Whether `b` starts with a padding character ([`is_pad`]) or a byte up
+/// to b' '.
+#[inline]
+fn starts_padded(b: &[u8]) -> bool {
+    b.first().is_some_and(|&f| f <= b' ')
+        || b.starts_with("\u{3000}".as_bytes())
+        || b.starts_with("\u{feff}".as_bytes())
+        || b.starts_with("\u{a0}".as_bytes())
+}
+
+/// Whether `b` ends with a padding character ([`is_pad`]) or a byte up to
+/// b' '.
+#[inline]
+fn ends_padded(b: &[u8]) -> bool {
+    b.last().is_some_and(|&l| l <= b' ')
+        || b.ends_with("\u{3000}".as_bytes())
+        || b.ends_with("\u{feff}".as_bytes())
+        || b.ends_with("\u{a0}".as_bytes())
+}
+
+/// The slow half of [`trim`], kept out of line so that the fast one
+/// inlines.
+#[cold]
+#[inline(never)]
+fn trim_padding(s: &str) -> &str {
+    s.trim_matches(is_pad)
 }
 
 /// [`PAD_EDGE`]: the byte may start a padding character.
