@@ -402,23 +402,32 @@ impl<D: DatasetSpec> Core<D> {
     /// anywhere, inside a record or a character: the splitter carries what
     /// it holds of a record over to the next batch (only GB18030, which is
     /// transcoded block by block, needs batches that end on a line break).
-    /// Bytes short of a batch wait in `pending` for the next feed.
+    /// Small feeds gather in `pending` until they make a batch.
     fn feed_text(&mut self, mut bytes: &[u8], batch: usize) {
+        let block = self.options.block_bytes;
         if !self.pending.is_empty() {
-            let need = batch.saturating_sub(self.pending.len()).min(bytes.len());
-            self.pending.extend_from_slice(&bytes[..need]);
-            bytes = &bytes[need..];
-            if self.pending.len() < batch {
+            if self.pending.len() + bytes.len() < batch {
+                self.pending.extend_from_slice(bytes);
                 return;
             }
+            if self.pending.len() >= block / 4 {
+                // Enough to be worth sharing: made a whole batch.
+                let need = batch - self.pending.len();
+                self.pending.extend_from_slice(&bytes[..need]);
+                bytes = &bytes[need..];
+            }
+            // Else a short rest (of a line, or of a feed) is split here
+            // before the large feed goes on.
             self.process(true);
         }
-        while bytes.len() >= batch && self.fatal.is_none() {
-            self.tally(&bytes[..batch]);
-            bytes = &bytes[batch..];
-        }
-        if self.fatal.is_none() {
-            self.pending.extend_from_slice(bytes);
+        while !bytes.is_empty() && self.fatal.is_none() {
+            let (now, rest) = bytes.split_at(bytes.len().min(batch));
+            if now.len() < batch && now.len() < block {
+                self.pending.extend_from_slice(now);
+                return;
+            }
+            self.tally(now);
+            bytes = rest;
         }
     }
 
