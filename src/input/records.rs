@@ -299,7 +299,6 @@ impl Splitter {
         let delim = self.delimiter.expect("delimiter chosen before splitting");
         let n = input.len();
         let mut i = 0;
-        let mut specials = Specials::new();
         while i < n {
             match self.state {
                 State::FieldStart
@@ -309,7 +308,7 @@ impl Splitter {
                 {
                     // A record that starts here: take it straight from the
                     // input when it has no quotes and ends in this chunk.
-                    match self.whole_record(input, i, delim, &mut specials, on_record) {
+                    match self.whole_record(input, i, delim, on_record) {
                         Some(next) => i = next,
                         None => self.field_start(input, &mut i),
                     }
@@ -390,13 +389,12 @@ impl Splitter {
         input: &[u8],
         start: usize,
         delim: u8,
-        specials: &mut Specials,
         on_record: &mut dyn FnMut(&Record<'_>),
     ) -> Option<usize> {
         let n = input.len();
         let mut i = start;
         loop {
-            i = specials.next(input, i, delim, &self.fast_special);
+            i = next_special(input, i, delim, &self.fast_special);
             if i == n || input[i] == b'"' || self.ends.len() == self.limits.max_fields {
                 self.ends.clear();
                 return None;
@@ -457,102 +455,34 @@ impl Splitter {
     }
 }
 
-/// Finds the delimiters, quotes, CRs and LFs of one input in order, 64
-/// bytes at a time: a window's special bytes become one bit mask, built
-/// without a branch, and are handed out lowest first. Scanning field by
-/// field instead stops at a place that varies from row to row, and the
-/// branch that ends the scan is then mispredicted about once per field.
-struct Specials {
-    /// Where the window starts in the input.
-    base: usize,
-    /// The position last asked for: bits below it are gone from the mask.
-    asked: usize,
-    /// Where the window ends (at most 64 bytes after `base`).
-    end: usize,
-    /// A bit per special byte of the window (bit k for `base + k`).
-    mask: u64,
-}
-
-impl Specials {
-    fn new() -> Self {
-        Specials {
-            base: 0,
-            asked: 0,
-            end: 0,
-            mask: 0,
-        }
-    }
-
-    /// Where the first special byte at or after `i` is (`input.len()` when
-    /// there is none). Calls must see the same input; `special` marks the
-    /// same four bytes, for a last window shorter than 64 bytes.
-    #[inline]
-    fn next(&mut self, input: &[u8], i: usize, delim: u8, special: &[bool; 256]) -> usize {
-        if (self.asked..self.end).contains(&i) {
-            // Between `asked` and the window there is no special byte.
-            self.mask &= !0u64 << i.saturating_sub(self.base);
-        } else {
-            self.load(input, i, delim, special);
-        }
-        self.asked = i;
-        loop {
-            if self.mask != 0 {
-                return self.base + self.mask.trailing_zeros() as usize;
-            }
-            if self.end >= input.len() {
-                return input.len();
-            }
-            self.load(input, self.end, delim, special);
-        }
-    }
-
-    #[inline]
-    fn load(&mut self, input: &[u8], at: usize, delim: u8, special: &[bool; 256]) {
-        self.base = at;
-        match input.get(at..at + 64) {
-            Some(window) => {
-                self.end = at + 64;
-                self.mask = special_mask(window.try_into().expect("64 bytes"), delim);
-            }
-            None => {
-                let tail = input.get(at..).unwrap_or(&[]);
-                self.end = at + tail.len();
-                self.mask = tail
-                    .iter()
-                    .enumerate()
-                    .fold(0, |m, (k, &b)| m | u64::from(special[b as usize]) << k);
-            }
-        }
-    }
-}
-
-/// A bit per byte of `window` that is the delimiter, a quote, CR or LF.
-///
-/// Per eight-byte word and byte looked for, `((y & 0x7F..) + 0x7F..) | y`
-/// (with `y` the word XOR the byte) has a byte's high bit clear exactly
-/// where that byte is zero, i.e. where the word holds the byte looked for;
-/// unlike the shorter zero-byte test it has no false hits above a true
-/// one. The high bits are then gathered into one byte by a multiply.
+/// Where the next delimiter, quote, CR or LF is in `input` from `i` on
+/// (`input.len()` when there is none): eight bytes at a time, with the
+/// zero-byte test of each word XORed with the byte looked for; the lowest
+/// flagged byte of that test is always a true match. `special` marks the
+/// same four bytes, for the last few.
 #[inline]
-fn special_mask(window: &[u8; 64], delim: u8) -> u64 {
+fn next_special(input: &[u8], mut i: usize, delim: u8, special: &[bool; 256]) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
-    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    // Bit 8k (byte k's low bit) to bit 56 + k: the terms never overlap,
-    // so no carry disturbs the top byte.
-    const GATHER: u64 = 0x0102_0408_1020_4080;
-    let looked_for = [delim, b'"', b'\r', b'\n'].map(|b| ONES * u64::from(b));
-    let mut mask = 0;
-    for (k, word) in window.chunks_exact(8).enumerate() {
-        let x = u64::from_le_bytes(word.try_into().expect("8 bytes"));
-        let mut other = !0u64;
-        for p in looked_for {
-            let y = x ^ p;
-            other &= ((y & LOW7) + LOW7) | y;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let (d, q, cr, lf) = (
+        ONES * delim as u64,
+        ONES * b'"' as u64,
+        ONES * b'\r' as u64,
+        ONES * b'\n' as u64,
+    );
+    while let Some(chunk) = input.get(i..i + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        let hits = zero(w ^ d) | zero(w ^ q) | zero(w ^ cr) | zero(w ^ lf);
+        if hits != 0 {
+            return i + (hits.trailing_zeros() / 8) as usize;
         }
-        let hits = !other & !LOW7;
-        mask |= ((hits >> 7).wrapping_mul(GATHER) >> 56) << (8 * k);
+        i += 8;
     }
-    mask
+    while i < input.len() && !special[input[i] as usize] {
+        i += 1;
+    }
+    i
 }
 
 /// Tab when the first non-blank line has tabs and no commas, else comma.
@@ -585,33 +515,29 @@ fn choose_delimiter(probe: &[u8], last: bool, max: usize) -> Option<u8> {
 mod tests {
     use super::*;
 
-    fn specials_of(delim: u8) -> [bool; 256] {
+    #[test]
+    fn next_special_finds_the_first_of_the_four_bytes() {
         let mut special = [false; 256];
-        for b in [delim, b'"', b'\r', b'\n'] {
+        for b in [b';', b'"', b'\r', b'\n'] {
             special[b as usize] = true;
         }
-        special
-    }
-
-    /// Every byte value at every position of a window, among bytes just
-    /// above and below the special ones.
-    #[test]
-    fn special_mask_flags_exactly_the_four_bytes() {
-        let special = specials_of(b';');
+        // Every position of each special byte after every kind of byte,
+        // across word boundaries, with bytes just above and below them.
         let fill: &[u8] = b"a\x00\x01\x7f\x80\xff:<!#\x0b\x0c\x0e\xe4\xb8\xad";
-        for b in 0..=255u8 {
-            for at in 0..64 {
-                let mut w = [0u8; 64];
-                for (k, x) in w.iter_mut().enumerate() {
-                    *x = fill[k % fill.len()];
+        for target in [b';', b'"', b'\r', b'\n'] {
+            for len in 0..40 {
+                for at in 0..=len {
+                    let mut v: Vec<u8> = (0..len).map(|k| fill[k % fill.len()]).collect();
+                    if at < len {
+                        v[at] = target;
+                    }
+                    let expected = v.iter().position(|&b| special[b as usize]).unwrap_or(len);
+                    for from in 0..=at.min(len) {
+                        assert_eq!(next_special(&v, from, b';', &special), expected.max(from));
+                    }
                 }
-                w[at] = b;
-                let want = u64::from(special[b as usize]) << at;
-                assert_eq!(special_mask(&w, b';'), want, "byte {b:#x} at {at}");
             }
         }
-        let all: [u8; 64] = std::array::from_fn(|k| [b';', b'"', b'\r', b'\n'][k % 4]);
-        assert_eq!(special_mask(&all, b';'), !0);
     }
 
     /// Control bytes other than CR and LF stay in their field on the
@@ -627,50 +553,6 @@ mod tests {
                 rec(2, &["a\x0bb", "c\x0cd", "\x00", "\x01x\x02"]),
                 "pad {pad}"
             );
-        }
-    }
-
-    /// Walking an input special byte by special byte, from every start and
-    /// after jumps back, finds each special byte once, in order, across
-    /// window boundaries and in a short last window.
-    #[test]
-    fn specials_are_found_in_order() {
-        let special = specials_of(b',');
-        let alphabet: &[u8] = b",\"\r\nab\xe4\xb8\xad \x80";
-        let mut x = 0x9E37_79B9_7F4A_7C15u64;
-        for len in [0, 1, 7, 63, 64, 65, 127, 128, 129, 200, 300] {
-            let v: Vec<u8> = (0..len)
-                .map(|_| {
-                    x ^= x << 13;
-                    x ^= x >> 7;
-                    x ^= x << 17;
-                    // Mostly ordinary bytes, so windows with no special
-                    // byte occur too.
-                    if x % 8 == 0 {
-                        alphabet[(x >> 8) as usize % 4]
-                    } else {
-                        alphabet[4 + (x >> 8) as usize % 7]
-                    }
-                })
-                .collect();
-            let all: Vec<usize> = (0..len).filter(|&i| special[v[i] as usize]).collect();
-            let mut sc = Specials::new();
-            for from in 0..=len {
-                let mut got = Vec::new();
-                let mut i = sc.next(&v, from, b',', &special);
-                let mut asked = from;
-                while i < len {
-                    got.push(i);
-                    // Asking again from any place up to the answer gives it.
-                    let again = asked + (i - asked) / 2;
-                    assert_eq!(sc.next(&v, again, b',', &special), i);
-                    asked = i + 1;
-                    i = sc.next(&v, asked, b',', &special);
-                }
-                assert_eq!(i, len);
-                let want: Vec<usize> = all.iter().copied().filter(|&p| p >= from).collect();
-                assert_eq!(got, want, "len {len} from {from}");
-            }
         }
     }
 
