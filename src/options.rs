@@ -183,8 +183,10 @@ pub struct Options {
     /// Worker threads for large inputs; None uses every available core.
     /// Figures never depend on it.
     pub threads: Option<usize>,
-    /// Decoded bytes each thread takes at a time when several threads run
-    /// (default 1 MiB). A tuning knob: figures never depend on it.
+    /// Decoded bytes per thread in one batch when several threads run
+    /// (default 1 MiB; a batch is cut into four blocks per thread, which
+    /// the threads take in turn). A tuning knob: figures never depend on
+    /// it.
     pub block_bytes: usize,
 }
 
