@@ -69,12 +69,18 @@ fn parse_record<'b, D: DatasetSpec>(
 ) -> Parsed<D::Row<'b>> {
     #[cfg(feature = "test-hooks")]
     crate::test_hooks::row_parsed();
-    if is_blank(rec, ctx.enc) {
-        return Parsed::Blank;
-    }
-    if let Some(p) = shape_problem(rec, ctx) {
-        problems.push(p);
-        return Parsed::Rejected;
+    // An ordinary row (not blank-looking, whole, as wide as the header)
+    // needs neither check: both stay out of line for the rows that do.
+    let ordinary =
+        !rec.blank_candidate && rec.overflow.is_none() && rec.len() == ctx.map.names.len();
+    if !ordinary {
+        if is_blank(rec, ctx.enc) {
+            return Parsed::Blank;
+        }
+        if let Some(p) = shape_problem(rec, ctx) {
+            problems.push(p);
+            return Parsed::Rejected;
+        }
     }
     // Fields are sliced from the record's text (a slice that does not fall
     // on character boundaries is decoded field by field instead).
@@ -411,8 +417,9 @@ impl<D: DatasetSpec> Core<D> {
                 return;
             }
             if self.pending.len() >= block / 4 {
-                // Enough to be worth sharing: made a whole batch.
-                let need = batch - self.pending.len();
+                // Enough to be worth sharing: made a whole batch (pending
+                // may already hold more, left by the header's feed).
+                let need = batch.saturating_sub(self.pending.len());
                 self.pending.extend_from_slice(&bytes[..need]);
                 bytes = &bytes[need..];
             }

@@ -140,3 +140,32 @@ fn gb18030_blocks_are_transcoded_on_their_own_with_the_same_result() {
         utf8
     );
 }
+
+/// A first feed that holds the header and more than a batch of an
+/// unfinished row leaves that much in the pending buffer; the next,
+/// larger feed must go on from it (this once overflowed the arithmetic of
+/// topping the pending bytes up to a batch).
+#[test]
+fn a_long_unfinished_row_after_the_header_then_a_large_feed() {
+    let category = "劳动关系".repeat(40);
+    let mut text = String::from("编号,登记时间,问题类别,件类型\n");
+    for i in 0..200 {
+        text.push_str(&format!(
+            "XF{i:04},2023-03-0{} 10:00,{category},信访件\n",
+            1 + i % 9
+        ));
+    }
+    let data = text.as_bytes();
+    // The header, then 300 bytes into the first row (no line break yet).
+    let first = "编号,登记时间,问题类别,件类型\n".len() + 300;
+    let whole = run(Dataset::Complaints, &[data], 1, 1 << 20, usize::MAX, false);
+    assert_eq!(whole.rows.counted, 200);
+    for threads in [2, 3] {
+        let mut o = Options::default().year(2023).unwrap().threads(threads);
+        o.block_bytes = 64;
+        let mut t = Tally::new(Dataset::Complaints, &o).unwrap();
+        t.feed(&data[..first]).unwrap();
+        t.feed(&data[first..]).unwrap();
+        assert_eq!(t.finish().unwrap(), whole, "{threads} threads");
+    }
+}
