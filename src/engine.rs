@@ -19,7 +19,6 @@
 //! so the result is the single-threaded one exactly, whatever the thread
 //! count or chunk sizes.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::datasets::{Cells, Dataset, DatasetSpec, Shard};
@@ -483,27 +482,23 @@ impl<D: DatasetSpec> Core<D> {
         let delimiter = lead.delimiter();
         let fresh = || Splitter::new(delimiter, limits(&self.options));
 
-        // GB18030 blocks become UTF-8 first, in parallel: a block starts and
-        // ends on a line break, so no character is cut.
+        // A GB18030 block becomes UTF-8 in the task that parses it: a block
+        // starts and ends on a line break, so no character is cut.
         let gb18030 = self.enc == SourceEncoding::Gb18030;
         let mut texts = std::mem::take(&mut self.texts);
-        if gb18030 {
-            texts.resize_with(cuts.len() - 1, Vec::new);
-            let texts: Vec<_> = texts.iter_mut().map(Mutex::new).collect();
-            in_turn(t, texts.len(), |k| {
-                let mut text = lock(&texts[k]);
-                text.clear();
-                transcode_gb18030(&data[cuts[k]..cuts[k + 1]], &mut text);
-            });
-        }
-        let pieces: Vec<&[u8]> = if gb18030 {
-            texts[..cuts.len() - 1]
-                .iter()
-                .map(|t| t.as_slice())
-                .collect()
-        } else {
-            cuts.windows(2).map(|w| &data[w[0]..w[1]]).collect()
-        };
+        texts.resize_with(cuts.len() - 1, Vec::new);
+        let pieces: Vec<Mutex<Piece<'_>>> = cuts
+            .windows(2)
+            .zip(texts.iter_mut())
+            .map(|(w, text)| {
+                let raw = &data[w[0]..w[1]];
+                Mutex::new(if gb18030 {
+                    Piece::Gb18030 { raw, text }
+                } else {
+                    Piece::Text(raw)
+                })
+            })
+            .collect();
 
         let pool = &mut self.row_lists;
         let mut lists = || -> Vec<RowList<'_, D>> {
@@ -550,8 +545,8 @@ impl<D: DatasetSpec> Core<D> {
             }
             let ordinals_before = last.ordinals;
             last.ordinals = 0;
-            for &piece in &pieces[k..] {
-                last.parse(&ctx, piece);
+            for piece in &pieces[k..] {
+                last.parse(&ctx, text_of(piece));
             }
             for (shard, list) in self.shards.iter_mut().zip(&mut last.rows) {
                 for (key, ord, row) in get_mut(list).drain(..) {
@@ -574,8 +569,35 @@ impl<D: DatasetSpec> Core<D> {
             lead = Some(b.splitter);
         }
         self.lead = lead.expect("at least one block");
+        drop(pieces);
         self.texts = texts;
     }
+}
+
+/// A block's input: text, or GB18030 bytes and the buffer their UTF-8
+/// goes to (made when the block is parsed).
+enum Piece<'b> {
+    Text(&'b [u8]),
+    Gb18030 {
+        raw: &'b [u8],
+        text: &'b mut Vec<u8>,
+    },
+}
+
+/// The text of a piece, transcoded the first time it is asked for.
+fn text_of<'b>(piece: &Mutex<Piece<'b>>) -> &'b [u8] {
+    let mut p = lock(piece);
+    let text = match std::mem::replace(&mut *p, Piece::Text(&[])) {
+        Piece::Text(t) => t,
+        Piece::Gb18030 { raw, text } => {
+            text.clear();
+            transcode_gb18030(raw, text);
+            let t: &'b Vec<u8> = text;
+            t
+        }
+    };
+    *p = Piece::Text(text);
+    text
 }
 
 /// Blocks per thread in a batch (see [`Core::run_batch`]).
@@ -591,7 +613,7 @@ fn shard_count(threads: usize) -> usize {
 /// What the threads of one batch share.
 struct Batch<'a, 'b, 's, D: DatasetSpec> {
     ctx: &'a Context<'a>,
-    pieces: &'a [&'b [u8]],
+    pieces: &'a [Mutex<Piece<'b>>],
     blocks: &'a [RwLock<Block<'b, D>>],
     shards: &'a [Mutex<&'s mut Shard<D>>],
     schedule: &'a Schedule,
@@ -721,7 +743,10 @@ impl<D: DatasetSpec> Batch<'_, '_, '_, D> {
 
     fn run(&self, task: &Task) {
         match *task {
-            Task::Parse(k) => write(&self.blocks[k]).parse(self.ctx, self.pieces[k]),
+            Task::Parse(k) => {
+                let text = text_of(&self.pieces[k]);
+                write(&self.blocks[k]).parse(self.ctx, text)
+            }
             Task::Take { shard, block } => {
                 let b = read(&self.blocks[block]);
                 let mut rows = lock(&b.rows[shard]);
@@ -760,27 +785,6 @@ impl<D: DatasetSpec> Batch<'_, '_, '_, D> {
             st.ready += 1;
         }
     }
-}
-
-/// Runs `f(0)`, …, `f(n - 1)` on `threads` threads (this one among them),
-/// each thread taking the next index when it is done with one.
-fn in_turn(threads: usize, n: usize, f: impl Fn(usize) + Sync) {
-    let next = AtomicUsize::new(0);
-    let work = || {
-        loop {
-            let k = next.fetch_add(1, Ordering::Relaxed);
-            if k >= n {
-                break;
-            }
-            f(k);
-        }
-    };
-    scoped(|s| {
-        for _ in 1..threads.min(n) {
-            s.spawn(|_| work());
-        }
-        work();
-    });
 }
 
 /// A lock whose holder panicked is taken anyway: the panic goes on from
