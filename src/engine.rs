@@ -310,17 +310,7 @@ impl<D: DatasetSpec> Core<D> {
         rest.extend_from_slice(&self.pending[end..]);
         self.pending.truncate(end);
         let piece = std::mem::replace(&mut self.pending, rest);
-        // One thread takes every row straight to its shard: the batch path
-        // (row lists, then shards) only pays off when threads share it.
-        if self.threads > 1 && self.header.is_some() && piece.len() >= self.options.block_bytes {
-            self.run_batch(&piece);
-        } else if self.enc == SourceEncoding::Gb18030 {
-            let mut text = Vec::with_capacity(piece.len() * 3 / 2);
-            transcode_gb18030(&piece, &mut text);
-            self.split_here(&text);
-        } else {
-            self.split_here(&piece);
-        }
+        self.tally(&piece);
         self.spare = piece;
     }
 
@@ -437,12 +427,19 @@ impl<D: DatasetSpec> Core<D> {
         }
     }
 
-    /// Tallies text on every thread when there is enough of it to share.
-    fn tally(&mut self, text: &[u8]) {
-        if self.threads > 1 && text.len() >= self.options.block_bytes {
-            self.run_batch(text);
+    /// Tallies decoded bytes on every thread when there is enough of them
+    /// to share, else on this one: the batch path (row lists, then shards)
+    /// only pays off when threads share it, and one thread takes every row
+    /// straight to its shard.
+    fn tally(&mut self, piece: &[u8]) {
+        if self.threads > 1 && self.header.is_some() && piece.len() >= self.options.block_bytes {
+            self.run_batch(piece);
+        } else if self.enc == SourceEncoding::Gb18030 {
+            let mut text = Vec::with_capacity(piece.len() * 3 / 2);
+            transcode_gb18030(piece, &mut text);
+            self.split_here(&text);
         } else {
-            self.split_here(text);
+            self.split_here(piece);
         }
     }
 

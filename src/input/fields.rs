@@ -33,24 +33,21 @@ pub fn trim(s: &str) -> &str {
     }
 }
 
+/// Padding characters that are not ASCII ([`is_pad`]).
+const WIDE_PADS: [&str; 3] = ["\u{3000}", "\u{feff}", "\u{a0}"];
+
 /// Whether `b` starts with a padding character ([`is_pad`]) or a byte up
 /// to b' '.
 #[inline]
 fn starts_padded(b: &[u8]) -> bool {
-    b.first().is_some_and(|&f| f <= b' ')
-        || b.starts_with("\u{3000}".as_bytes())
-        || b.starts_with("\u{feff}".as_bytes())
-        || b.starts_with("\u{a0}".as_bytes())
+    b.first().is_some_and(|&f| f <= b' ') || WIDE_PADS.iter().any(|p| b.starts_with(p.as_bytes()))
 }
 
 /// Whether `b` ends with a padding character ([`is_pad`]) or a byte up to
 /// b' '.
 #[inline]
 fn ends_padded(b: &[u8]) -> bool {
-    b.last().is_some_and(|&l| l <= b' ')
-        || b.ends_with("\u{3000}".as_bytes())
-        || b.ends_with("\u{feff}".as_bytes())
-        || b.ends_with("\u{a0}".as_bytes())
+    b.last().is_some_and(|&l| l <= b' ') || WIDE_PADS.iter().any(|p| b.ends_with(p.as_bytes()))
 }
 
 /// The slow half of [`trim`], kept out of line so that the fast one
