@@ -37,7 +37,6 @@ const KIND: usize = 4;
 
 /// A validated complaints row.
 pub struct Row<'r> {
-    id: Text<'r>,
     date: NaiveDate,
     channel: Option<Text<'r>>,
     category: Option<Text<'r>>,
@@ -112,33 +111,30 @@ impl DatasetSpec for Complaints {
     type Row<'r> = Row<'r>;
     type Acc = Acc;
 
-    fn parse<'r>(c: &mut Cells<'r, '_>) -> Option<Row<'r>> {
+    fn parse<'r>(c: &mut Cells<'r, '_>) -> Option<(IdKey, Row<'r>)> {
         let id = c.required_text(COMPLAINT_ID);
         let date = c.date(RECEIVED_AT, true);
         let channel = c.text(CHANNEL);
         let category = c.text(CATEGORY);
         let kind = c.vocab(KIND, false).unwrap_or(ComplaintKind::Unrecorded);
-        Some(Row {
-            id: id?,
-            date: date?.date,
-            channel,
-            category,
-            kind,
-        })
+        Some((
+            IdKey::of(&id?),
+            Row {
+                date: date?.date,
+                channel,
+                category,
+                kind,
+            },
+        ))
     }
 
     fn into_owned<'a, 'b>(row: Row<'a>) -> Row<'b> {
         Row {
-            id: owned(row.id),
             date: row.date,
             channel: row.channel.map(owned),
             category: row.category.map(owned),
             kind: row.kind,
         }
-    }
-
-    fn key(row: &Row<'_>) -> IdKey {
-        IdKey::of(&row.id)
     }
 
     fn date(row: &Row<'_>) -> NaiveDate {

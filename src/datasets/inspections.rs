@@ -113,7 +113,7 @@ impl DatasetSpec for Inspections {
     type Row<'r> = Row<'r>;
     type Acc = Acc;
 
-    fn parse<'r>(c: &mut Cells<'r, '_>) -> Option<Row<'r>> {
+    fn parse<'r>(c: &mut Cells<'r, '_>) -> Option<(IdKey, Row<'r>)> {
         let task = c.required_text(TASK_ID);
         let date = c.date(INSPECT_DATE, true);
         let joint = c.flag(JOINT).unwrap_or(false);
@@ -122,14 +122,18 @@ impl DatasetSpec for Inspections {
         let result = c
             .vocab(RESULT, false)
             .unwrap_or(InspectionResult::Unrecorded);
-        Some(Row {
-            task: task?,
-            date: date?.date,
-            joint,
-            partners,
-            object: object?,
-            result,
-        })
+        let (task, object) = (task?, object?);
+        Some((
+            IdKey::of_parts(&[&task, &object]),
+            Row {
+                task,
+                date: date?.date,
+                joint,
+                partners,
+                object,
+                result,
+            },
+        ))
     }
 
     fn into_owned<'a, 'b>(row: Row<'a>) -> Row<'b> {
@@ -141,10 +145,6 @@ impl DatasetSpec for Inspections {
             object: owned(row.object),
             result: row.result,
         }
-    }
-
-    fn key(row: &Row<'_>) -> IdKey {
-        IdKey::of_parts(&[&row.task, &row.object])
     }
 
     fn date(row: &Row<'_>) -> NaiveDate {

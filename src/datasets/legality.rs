@@ -53,7 +53,6 @@ const CONCLUSION: usize = 7;
 
 /// A validated legality row.
 pub struct Row<'r> {
-    id: Text<'r>,
     doc_type: DocType,
     department: Option<Text<'r>>,
     received: NaiveDate,
@@ -120,7 +119,7 @@ impl DatasetSpec for Legality {
     type Row<'r> = Row<'r>;
     type Acc = Acc;
 
-    fn parse<'r>(c: &mut Cells<'r, '_>) -> Option<Row<'r>> {
+    fn parse<'r>(c: &mut Cells<'r, '_>) -> Option<(IdKey, Row<'r>)> {
         let id = c.required_text(REVIEW_ID);
         let doc_type = c.vocab(DOC_TYPE, true);
         let department = c.text(DEPARTMENT);
@@ -141,20 +140,21 @@ impl DatasetSpec for Legality {
                 ),
             );
         }
-        Some(Row {
-            id: id?,
-            doc_type: doc_type?,
-            department,
-            received: received?.date,
-            completed: completed.map(|d| d.date),
-            opinions,
-            conclusion,
-        })
+        Some((
+            IdKey::of(&id?),
+            Row {
+                doc_type: doc_type?,
+                department,
+                received: received?.date,
+                completed: completed.map(|d| d.date),
+                opinions,
+                conclusion,
+            },
+        ))
     }
 
     fn into_owned<'a, 'b>(row: Row<'a>) -> Row<'b> {
         Row {
-            id: owned(row.id),
             doc_type: row.doc_type,
             department: row.department.map(owned),
             received: row.received,
@@ -162,10 +162,6 @@ impl DatasetSpec for Legality {
             opinions: row.opinions,
             conclusion: row.conclusion,
         }
-    }
-
-    fn key(row: &Row<'_>) -> IdKey {
-        IdKey::of(&row.id)
     }
 
     fn date(row: &Row<'_>) -> NaiveDate {

@@ -381,13 +381,13 @@ pub trait DatasetSpec: 'static {
     /// Figures being accumulated for one period. Accumulators of disjoint
     /// rows merge: that is how threads share the work.
     type Acc: Send;
-    /// Reads and validates a row; None when a cell failed (the problems are
-    /// in `cells`).
-    fn parse<'r>(cells: &mut Cells<'r, '_>) -> Option<Self::Row<'r>>;
+    /// Reads and validates a row: its id for de-duplication, and the row.
+    /// None when a cell failed (the problems are in `cells`). The id's text
+    /// is not kept in the row unless a figure needs it: the key alone
+    /// decides repeats, and a smaller row travels between threads cheaper.
+    fn parse<'r>(cells: &mut Cells<'r, '_>) -> Option<(IdKey, Self::Row<'r>)>;
     /// The row with every borrowed text copied, to outlive its record.
     fn into_owned<'a, 'b>(row: Self::Row<'a>) -> Self::Row<'b>;
-    /// The row's id for de-duplication.
-    fn key(row: &Self::Row<'_>) -> IdKey;
     /// The date the period applies to.
     fn date(row: &Self::Row<'_>) -> NaiveDate;
     /// An empty accumulator for `period`.
