@@ -95,7 +95,7 @@ fn parse_record<'b, D: DatasetSpec>(
         problems,
     };
     match D::parse(&mut cells) {
-        Some(row) if problems.len() == before => Parsed::Row(D::key(&row), row),
+        Some((key, row)) if problems.len() == before => Parsed::Row(key, row),
         _ => Parsed::Rejected,
     }
 }
@@ -509,7 +509,8 @@ impl<D: DatasetSpec> Core<D> {
             .map(|_| RwLock::new(Block::new(first.take().unwrap_or_else(fresh), lists())))
             .collect();
         let shards: Vec<Mutex<&mut Shard<D>>> = self.shards.iter_mut().map(Mutex::new).collect();
-        let schedule = Schedule::new(blocks.len(), shard_count, self.ordinal);
+        let workers = t.min(blocks.len()).max(1);
+        let schedule = Schedule::new(blocks.len(), shard_count, workers, self.ordinal);
         let batch = Batch {
             ctx: &ctx,
             pieces: &pieces,
@@ -518,10 +519,11 @@ impl<D: DatasetSpec> Core<D> {
             schedule: &schedule,
         };
         scoped(|s| {
-            for _ in 1..t.min(blocks.len()) {
-                s.spawn(|_| batch.work());
+            for me in 1..workers {
+                let batch = &batch;
+                s.spawn(move |_| batch.work(me));
             }
-            batch.work();
+            batch.work(0);
         });
         let state = into_inner(schedule.state);
         drop(shards);
@@ -627,6 +629,11 @@ struct ScheduleState {
     blocks: usize,
     next_parse: usize,
     parsed: Vec<bool>,
+    /// Which worker parsed each block: its rows are in that worker's
+    /// cache, so it takes them when it can.
+    parsed_by: Vec<usize>,
+    /// Per worker: whether it is running a task.
+    busy: Vec<bool>,
     /// Blocks whose start is known right, with their lines and first row
     /// numbered in file order.
     ready: usize,
@@ -648,12 +655,14 @@ enum Task {
 }
 
 impl Schedule {
-    fn new(blocks: usize, shards: usize, first_base: u64) -> Self {
+    fn new(blocks: usize, shards: usize, workers: usize, first_base: u64) -> Self {
         Schedule {
             state: Mutex::new(ScheduleState {
                 blocks,
                 next_parse: 0,
                 parsed: vec![false; blocks],
+                parsed_by: vec![0; blocks],
+                busy: vec![false; workers],
                 ready: 0,
                 next_take: vec![0; shards],
                 taking: vec![false; shards],
@@ -685,16 +694,28 @@ impl Drop for Running<'_> {
 }
 
 impl<D: DatasetSpec> Batch<'_, '_, '_, D> {
-    /// One thread's share: tasks until none is left.
-    fn work(&self) {
+    /// Worker `me`'s share: tasks until none is left.
+    ///
+    /// A block's rows are taken by the worker that parsed it, while they
+    /// are still in its cache, unless that worker is idle or nothing is
+    /// left to parse; another worker parses the next block meanwhile.
+    /// (Taking whatever block came next had one worker take nearly every
+    /// block the other parsed, reading each row from the other core.)
+    fn work(&self, me: usize) {
         let mut st = lock(&self.schedule.state);
         loop {
             if st.aborted {
                 return;
             }
             self.advance(&mut st);
-            let take =
-                (0..st.next_take.len()).find(|&s| !st.taking[s] && st.next_take[s] < st.ready);
+            let take = (0..st.next_take.len()).find(|&s| {
+                let k = st.next_take[s];
+                !st.taking[s]
+                    && k < st.ready
+                    && (st.parsed_by[k] == me
+                        || !st.busy[st.parsed_by[k]]
+                        || st.next_parse >= st.blocks)
+            });
             let task = match take {
                 Some(shard) => Task::Take {
                     shard,
@@ -716,9 +737,13 @@ impl<D: DatasetSpec> Batch<'_, '_, '_, D> {
             };
             match task {
                 Task::Take { shard, .. } => st.taking[shard] = true,
-                Task::Parse(_) => st.next_parse += 1,
+                Task::Parse(k) => {
+                    st.next_parse += 1;
+                    st.parsed_by[k] = me;
+                }
             }
             st.running += 1;
+            st.busy[me] = true;
             drop(st);
             let running = Running {
                 schedule: self.schedule,
@@ -727,6 +752,7 @@ impl<D: DatasetSpec> Batch<'_, '_, '_, D> {
             std::mem::forget(running);
             st = lock(&self.schedule.state);
             st.running -= 1;
+            st.busy[me] = false;
             match task {
                 Task::Take { shard, .. } => {
                     st.taking[shard] = false;
