@@ -59,6 +59,7 @@ enum Parsed<R> {
 
 /// Reads one record as a row of `D`; `bytes` are the record's bytes for as
 /// long as the row may borrow them.
+#[inline(always)]
 fn parse_record<'b, D: DatasetSpec>(
     ctx: &Context<'_>,
     rec: &Record<'_>,
