@@ -17,8 +17,14 @@ use crate::input::records::{Record, RecordLimits, Splitter};
 use crate::options::Options;
 use crate::report::Report;
 
-/// Size of the reads [`Tally::feed_file`] makes.
+/// Size of the reads [`Tally::feed_file`] makes with several threads: a
+/// batch for all of them.
 const READ_CHUNK: usize = 4 << 20;
+
+/// Size of the reads with one thread: small enough that the bytes the
+/// kernel copies in are still in the core's L2 cache when they are split
+/// (farm-bench on 10M rows: 0.90-0.96 of the time with 4 MiB reads).
+const READ_CHUNK_ONE_THREAD: usize = 256 << 10;
 
 /// The name problems carry for input that was never named.
 pub const UNNAMED: &str = "<input>";
@@ -157,7 +163,12 @@ impl Tally {
             return Err(io(std::io::Error::other("is a directory, not a file")));
         }
         self.begin_file(&shown)?;
-        let mut buf = vec![0u8; READ_CHUNK];
+        let chunk = if self.options.worker_threads() == 1 {
+            READ_CHUNK_ONE_THREAD
+        } else {
+            READ_CHUNK
+        };
+        let mut buf = vec![0u8; chunk];
         loop {
             let n = match file.read(&mut buf) {
                 Ok(0) => break,
