@@ -436,9 +436,10 @@ impl<D: DatasetSpec> Core<D> {
         if self.threads > 1 && self.header.is_some() && piece.len() >= self.options.block_bytes {
             self.run_batch(piece);
         } else if self.enc == SourceEncoding::Gb18030 {
-            let mut text = Vec::with_capacity(piece.len() * 3 / 2);
-            transcode_gb18030(piece, &mut text);
-            self.split_here(&text);
+            let mut text = self.texts.pop().unwrap_or_default();
+            let len = transcode_gb18030(piece, &mut text);
+            self.split_here(&text[..len]);
+            self.texts.push(text);
         } else {
             self.split_here(piece);
         }
@@ -590,10 +591,9 @@ fn text_of<'b>(piece: &Mutex<Piece<'b>>) -> &'b [u8] {
     let text = match std::mem::replace(&mut *p, Piece::Text(&[])) {
         Piece::Text(t) => t,
         Piece::Gb18030 { raw, text } => {
-            text.clear();
-            transcode_gb18030(raw, text);
+            let len = transcode_gb18030(raw, text);
             let t: &'b Vec<u8> = text;
-            t
+            &t[..len]
         }
     };
     *p = Piece::Text(text);

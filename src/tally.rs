@@ -267,8 +267,8 @@ pub fn detect_dataset(path: impl AsRef<Path>, options: &Options) -> Result<Datas
         };
         let mut text = Vec::new();
         let piece = if enc == SourceEncoding::Gb18030 {
-            transcode_gb18030(piece, &mut text);
-            &text[..]
+            let len = transcode_gb18030(piece, &mut text);
+            &text[..len]
         } else {
             piece
         };
