@@ -398,8 +398,19 @@ impl<D: DatasetSpec> Core<D> {
     /// anywhere, inside a record or a character: the splitter carries what
     /// it holds of a record over to the next batch (only GB18030, which is
     /// transcoded block by block, needs batches that end on a line break).
-    /// Small feeds gather in `pending` until they make a batch.
+    /// Small feeds gather in `pending` until they make a batch (with
+    /// several threads).
     fn feed_text(&mut self, mut bytes: &[u8], batch: usize) {
+        if self.threads == 1 {
+            // One thread splits whatever it is given where it lies: there
+            // is no batch to gather for, and a small feed (feed_file reads
+            // 256 KiB with one thread) is still in cache.
+            if !self.pending.is_empty() {
+                self.process(true);
+            }
+            self.split_here(bytes);
+            return;
+        }
         let block = self.options.block_bytes;
         if !self.pending.is_empty() {
             if self.pending.len() + bytes.len() < batch {
