@@ -296,9 +296,11 @@ impl Decoder {
 /// result is byte for byte what `encoding_rs` gives for the whole text (a
 /// test checks this on random input).
 pub fn transcode_gb18030(input: &[u8], buf: &mut Vec<u8>) -> usize {
-    // UTF-8 takes at most 3/2 of the GB18030 bytes (two bytes become three;
-    // ASCII, four-byte sequences and malformed bytes take no more), plus
-    // the eight bytes the ASCII copy may write past the text.
+    // Kept true before every fast step: `buf` has room for 3/2 of the bytes
+    // left (a two-byte character becomes three; ASCII stays one) plus the
+    // eight bytes the ASCII copy may write past the text. The slow path
+    // can take more (a lone 0x80 is € in GB18030, three bytes of UTF-8),
+    // so the room is made again after it.
     let room = input.len() + input.len() / 2 + 8;
     if buf.len() < room {
         buf.resize(room, 0);
@@ -349,6 +351,11 @@ pub fn transcode_gb18030(input: &[u8], buf: &mut Vec<u8>) -> usize {
             .map_or(n, |p| i + 1 + p + 1);
         let mut text = Vec::new();
         transcode_gb18030_exact(&input[i..end], &mut text);
+        let rest = n - end;
+        let room = o + text.len() + rest + rest / 2 + 8;
+        if buf.len() < room {
+            buf.resize(room, 0);
+        }
         buf[o..o + text.len()].copy_from_slice(&text);
         (i, o) = (end, o + text.len());
     }
@@ -577,6 +584,20 @@ mod tests {
         assert_eq!(&out[..len], "欠薪,\u{20000}\n".as_bytes());
     }
 
+    /// Found by fuzzing (tally_complaints): a run of lone 0x80 bytes, each
+    /// € in GB18030 (one byte becomes three), overran the room kept for
+    /// 3/2 of the input.
+    #[test]
+    fn a_run_of_lone_0x80_bytes_transcodes_to_euro_signs() {
+        let mut input = b"{2".to_vec();
+        input.extend_from_slice(&[0x80; 120]);
+        input.extend_from_slice(b"\x00\x07");
+        let mut buf = Vec::new();
+        let len = transcode_gb18030(&input, &mut buf);
+        let want = format!("{{2{}\u{0}\u{7}", "€".repeat(120));
+        assert_eq!(&buf[..len], want.as_bytes());
+    }
+
     /// The fast path gives exactly what `encoding_rs` gives for the whole
     /// text: random mixes of ASCII, every kind of lead and trail byte,
     /// four-byte sequences, and whole GB18030 text cut anywhere.
@@ -593,6 +614,9 @@ mod tests {
             b"\x00".to_vec(),
             b"/".to_vec(),
             vec![0x80],
+            // Found by fuzzing: each lone 0x80 is € (three bytes), more
+            // than the room kept for the rest.
+            vec![0x80; 40],
             vec![0x81],
             vec![0xFE],
             vec![0xFF],
