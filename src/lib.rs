@@ -46,6 +46,8 @@ pub mod stats;
 mod tally;
 #[cfg(feature = "test-hooks")]
 pub mod test_hooks;
+#[cfg(test)]
+mod test_rng;
 
 pub use datasets::Dataset;
 pub use error::{Error, FileError, Problem, Result};

@@ -631,13 +631,7 @@ mod tests {
             vec![0xFE, 0x39, 0xFE, 0x39],
             encoded.clone(),
         ];
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::test_rng::xorshift(0x2545_f491_4f6c_dd1d);
         // A buffer used again, holding longer text from before.
         let mut buf = vec![b'x'; 64];
         let mut check = |input: &[u8]| {

@@ -593,13 +593,7 @@ mod tests {
     #[test]
     fn zero_copy_records_equal_copied_records() {
         let alphabet: &[u8] = b"aaaaaaaaaaaa,,,,\"\r\n\n \t\xe4\x00";
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::test_rng::xorshift(0x9e37_79b9_7f4a_7c15);
         for case in 0..3000 {
             let len = (next() % 400) as usize;
             let input: Vec<u8> = (0..len)
