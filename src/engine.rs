@@ -644,7 +644,8 @@ struct ScheduleState {
     /// Which worker parsed each block: its rows are in that worker's
     /// cache, so it takes them when it can.
     parsed_by: Vec<usize>,
-    /// Per worker: whether it is running a task.
+    /// Per worker: whether it is running a task (none running and none
+    /// ready: the batch is done).
     busy: Vec<bool>,
     /// Blocks whose start is known right, with their lines and first row
     /// numbered in file order.
@@ -653,7 +654,6 @@ struct ScheduleState {
     /// taking some now.
     next_take: Vec<usize>,
     taking: Vec<bool>,
-    running: usize,
     failed_at: Option<usize>,
     /// The file-order number of the first row after the ready blocks.
     next_base: u64,
@@ -678,7 +678,6 @@ impl Schedule {
                 ready: 0,
                 next_take: vec![0; shards],
                 taking: vec![false; shards],
-                running: 0,
                 failed_at: None,
                 next_base: first_base,
                 aborted: false,
@@ -692,6 +691,7 @@ impl Schedule {
 /// the other threads stop instead of waiting for it forever.
 struct Running<'a> {
     schedule: &'a Schedule,
+    worker: usize,
 }
 
 impl Drop for Running<'_> {
@@ -699,7 +699,7 @@ impl Drop for Running<'_> {
         if std::thread::panicking() {
             let mut st = lock(&self.schedule.state);
             st.aborted = true;
-            st.running -= 1;
+            st.busy[self.worker] = false;
             self.schedule.changed.notify_all();
         }
     }
@@ -734,7 +734,7 @@ impl<D: DatasetSpec> Batch<'_, '_, '_, D> {
                     block: st.next_take[shard],
                 },
                 None if st.next_parse < st.blocks => Task::Parse(st.next_parse),
-                None if st.running == 0 => {
+                None if !st.busy.contains(&true) => {
                     self.schedule.changed.notify_all();
                     return;
                 }
@@ -754,16 +754,15 @@ impl<D: DatasetSpec> Batch<'_, '_, '_, D> {
                     st.parsed_by[k] = me;
                 }
             }
-            st.running += 1;
             st.busy[me] = true;
             drop(st);
             let running = Running {
                 schedule: self.schedule,
+                worker: me,
             };
             self.run(&task);
             std::mem::forget(running);
             st = lock(&self.schedule.state);
-            st.running -= 1;
             st.busy[me] = false;
             match task {
                 Task::Take { shard, .. } => {
