@@ -114,6 +114,11 @@ typedef int32_t govtally_status;
 /**
  * A kind of ledger export. Functions take datasets as `int32_t`
  * (`govtally_dataset`) and reject values that are not listed here.
+ *
+ * The values are the registry's (`Dataset::code`); a new ledger is
+ * appended with the next value and no value is ever reused, so a program
+ * compiled against an older header keeps working. A test checks that
+ * this list and the registry agree.
  */
 enum govtally_dataset
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -492,6 +497,20 @@ void govtally_tally_free(govtally_tally *tally);
  * bytes; `needed` is NULL or a writable `uint64_t`.
  */
 govtally_status govtally_report_json(const govtally_report *report, uint8_t *buf, uint64_t cap, uint64_t *needed);
+
+/**
+ * Copies the report as Chinese text — the figures labelled as the annual
+ * report labels them, the row accounting and the problems, the same text
+ * as the CLI's `--format text` — into `buf`, NUL-terminated UTF-8. The
+ * `buf`/`cap`/`needed` contract is that of `govtally_report_json()`.
+ *
+ * Thread safety: as `govtally_report_json()`.
+ *
+ * # Safety
+ * `report` is NULL or a live handle; `buf` is NULL or writable for `cap`
+ * bytes; `needed` is NULL or a writable `uint64_t`.
+ */
+govtally_status govtally_report_text(const govtally_report *report, uint8_t *buf, uint64_t cap, uint64_t *needed);
 
 /**
  * Reads an integer figure (a count) at a dotted JSON path such as

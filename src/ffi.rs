@@ -98,6 +98,11 @@ pub type govtally_dataset_arg = i32;
 
 /// A kind of ledger export. Functions take datasets as `int32_t`
 /// (`govtally_dataset`) and reject values that are not listed here.
+///
+/// The values are the registry's (`Dataset::code`); a new ledger is
+/// appended with the next value and no value is ever reused, so a program
+/// compiled against an older header keeps working. A test checks that
+/// this list and the registry agree.
 #[repr(i32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum govtally_dataset {
@@ -111,20 +116,7 @@ pub enum govtally_dataset {
 
 impl govtally_dataset {
     fn from_raw(v: i32) -> Option<Dataset> {
-        match v {
-            0 => Some(Dataset::Legality),
-            1 => Some(Dataset::Inspections),
-            2 => Some(Dataset::Complaints),
-            _ => None,
-        }
-    }
-
-    fn from_dataset(d: Dataset) -> govtally_dataset {
-        match d {
-            Dataset::Legality => govtally_dataset::GOVTALLY_DATASET_LEGALITY,
-            Dataset::Inspections => govtally_dataset::GOVTALLY_DATASET_INSPECTIONS,
-            Dataset::Complaints => govtally_dataset::GOVTALLY_DATASET_COMPLAINTS,
-        }
+        Dataset::from_code(v)
     }
 }
 
@@ -146,10 +138,12 @@ pub struct govtally_tally {
 /// A finished report (opaque). Create with `govtally_tally_finish()`, free
 /// with `govtally_report_free()`.
 pub struct govtally_report {
-    #[allow(dead_code)]
-    report: Report,
     json: Value,
+    /// The report as pretty-printed JSON.
     text: String,
+    /// The report as Chinese text, made on first request.
+    chinese: std::sync::OnceLock<String>,
+    report: Report,
 }
 
 // Handles may move between threads (used by one thread at a time).
@@ -452,8 +446,9 @@ pub unsafe extern "C" fn govtally_dataset_from_name(
         let name = unsafe { str_arg(name, "name") }?;
         let out = out_arg(out, "out")?;
         let d: Dataset = name.parse()?;
-        // SAFETY: out is not NULL and the caller promises it is writable.
-        unsafe { out.write_unaligned(govtally_dataset::from_dataset(d)) };
+        // SAFETY: out is not NULL and the caller promises it is writable;
+        // C reads the enum as the int32_t it is declared with.
+        unsafe { out.cast::<i32>().write_unaligned(d.code()) };
         Ok(())
     })
 }
@@ -1020,7 +1015,12 @@ pub unsafe extern "C" fn govtally_tally_finish(
         let report = tally.finish()?;
         let json = report.to_json_value();
         let text = serde_json::to_string_pretty(&json).expect("reports serialise to JSON");
-        let handle = Box::into_raw(Box::new(govtally_report { report, json, text }));
+        let handle = Box::into_raw(Box::new(govtally_report {
+            report,
+            json,
+            text,
+            chinese: std::sync::OnceLock::new(),
+        }));
         // SAFETY: out is not NULL and the caller promises it is writable.
         unsafe { out.write_unaligned(handle) };
         Ok(())
@@ -1070,6 +1070,32 @@ pub unsafe extern "C" fn govtally_report_json(
         let r = unsafe { handle_ref(report, "report") }?;
         // SAFETY: the caller's promises on buf, cap and needed.
         unsafe { write_text(&r.text, buf, cap, needed) }
+    })
+}
+
+/// Copies the report as Chinese text — the figures labelled as the annual
+/// report labels them, the row accounting and the problems, the same text
+/// as the CLI's `--format text` — into `buf`, NUL-terminated UTF-8. The
+/// `buf`/`cap`/`needed` contract is that of `govtally_report_json()`.
+///
+/// Thread safety: as `govtally_report_json()`.
+///
+/// # Safety
+/// `report` is NULL or a live handle; `buf` is NULL or writable for `cap`
+/// bytes; `needed` is NULL or a writable `uint64_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govtally_report_text(
+    report: *const govtally_report,
+    buf: *mut u8,
+    cap: u64,
+    needed: *mut u64,
+) -> govtally_status {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        let r = unsafe { handle_ref(report, "report") }?;
+        let text = r.chinese.get_or_init(|| r.report.to_text());
+        // SAFETY: the caller's promises on buf, cap and needed.
+        unsafe { write_text(text, buf, cap, needed) }
     })
 }
 

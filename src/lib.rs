@@ -35,12 +35,15 @@
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 
+mod accounting;
 pub mod datasets;
 mod engine;
 mod error;
 pub mod ffi;
 pub mod input;
 mod options;
+mod registry;
+pub mod render;
 pub mod report;
 pub mod stats;
 mod tally;
@@ -49,10 +52,10 @@ pub mod test_hooks;
 #[cfg(test)]
 mod test_rng;
 
-pub use datasets::Dataset;
 pub use error::{Error, FileError, Problem, Result};
 pub use input::fields;
 pub use options::{BadRowPolicy, Encoding, Limits, Options, Period, Rounding};
+pub use registry::Dataset;
 pub use report::{Figures, Report, RowCounts};
 pub use tally::{Tally, UNNAMED, detect_dataset, tally_file, tally_files};
 

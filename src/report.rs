@@ -4,12 +4,9 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::datasets::Dataset;
-use crate::datasets::complaints::ComplaintFigures;
-use crate::datasets::inspections::InspectionFigures;
-use crate::datasets::legality::LegalityFigures;
-use crate::error::Problem;
-use crate::options::Period;
+pub use crate::accounting::{PeriodInfo, Problems, RowCounts};
+use crate::registry::Dataset;
+pub use crate::registry::Figures;
 
 /// The JSON schema version of every report.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -32,75 +29,6 @@ pub struct Report {
     pub figures: Figures,
 }
 
-/// `period.*`
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct PeriodInfo {
-    /// First day (ISO date).
-    pub start: chrono::NaiveDate,
-    /// Last day, inclusive (ISO date).
-    pub end: chrono::NaiveDate,
-    /// True when no period was given and it was taken as the calendar year
-    /// of the latest date in the data.
-    pub inferred: bool,
-}
-
-impl PeriodInfo {
-    /// The period as a [`Period`].
-    pub fn period(&self) -> Period {
-        Period {
-            start: self.start,
-            end: self.end,
-        }
-    }
-}
-
-/// `rows.*`: read = counted + out_of_period + duplicates + blank + rejected.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct RowCounts {
-    /// Records read other than the header (a quoted line break does not
-    /// start a new one); blank lines before the header count too.
-    pub read: u64,
-    /// Rows that feed a figure.
-    pub counted: u64,
-    /// Valid rows that feed none (their date is outside the period).
-    pub out_of_period: u64,
-    /// Rows whose id was already seen in an earlier valid row.
-    pub duplicates: u64,
-    /// Blank lines (nothing but white space and delimiters).
-    pub blank: u64,
-    /// Rows with at least one rejected value.
-    pub rejected: u64,
-}
-
-impl RowCounts {
-    /// Whether read = counted + out_of_period + duplicates + blank + rejected.
-    pub fn balanced(&self) -> bool {
-        self.read
-            == self.counted + self.out_of_period + self.duplicates + self.blank + self.rejected
-    }
-}
-
-/// `problems.*`
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Problems {
-    /// Problems found.
-    pub total: u64,
-    /// The first of them, in file order (see `Limits::max_problems`).
-    pub items: Vec<Problem>,
-}
-
-/// A dataset's figures.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum Figures {
-    /// Legality figures.
-    Legality(LegalityFigures),
-    /// Inspections figures.
-    Inspections(InspectionFigures),
-    /// Complaints figures.
-    Complaints(ComplaintFigures),
-}
-
 impl Report {
     /// The report as a JSON value.
     pub fn to_json_value(&self) -> Value {
@@ -110,6 +38,24 @@ impl Report {
     /// The report as pretty-printed JSON.
     pub fn to_json_pretty(&self) -> String {
         serde_json::to_string_pretty(self).expect("reports serialise to JSON")
+    }
+
+    /// The report as Chinese text, labelled as the annual report labels
+    /// its figures (what `govtally <ledger> --format text` prints).
+    ///
+    /// ```
+    /// use govtally::{Dataset, Options, Tally};
+    ///
+    /// let mut t = Tally::new(Dataset::Legality, &Options::default().year(2023)?)?;
+    /// t.feed("审查编号,文件类型,收文日期,审查意见数\nH1,合同,2023-05-04,2\n".as_bytes())?;
+    /// let text = t.finish()?.to_text();
+    /// assert!(text.contains("合法性审查：1 件（已审结 0，未审结 1）"));
+    /// # Ok::<(), govtally::Error>(())
+    /// ```
+    pub fn to_text(&self) -> String {
+        let mut s = String::new();
+        crate::render::text::write_report(self, &mut s);
+        s
     }
 
     /// The figure at a dotted JSON path (`total.change_pct`,

@@ -8,14 +8,14 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-use crate::datasets::Dataset;
 use crate::engine::{FileEngine, header_names, is_blank};
 use crate::error::{Error, FileError, Result};
 use crate::input::decode::{Decoder, SourceEncoding, transcode_gb18030};
 use crate::input::header::HeaderMap;
 use crate::input::records::{Record, RecordLimits, Splitter};
 use crate::options::Options;
-use crate::report::Report;
+use crate::registry::{Dataset, Figures};
+use crate::report::{Report, SCHEMA_VERSION};
 
 /// Size of the reads [`Tally::feed_file`] makes with several threads: a
 /// batch for all of them.
@@ -52,7 +52,7 @@ pub struct Tally {
     options: Options,
     /// The decoder of the file being read, if one is open.
     decoder: Option<Decoder>,
-    engine: Box<dyn FileEngine>,
+    engine: Box<dyn FileEngine<Figures>>,
     files: u64,
 }
 
@@ -189,7 +189,15 @@ impl Tally {
             self.open(UNNAMED);
         }
         self.end_file()?;
-        self.engine.finish()
+        let t = self.engine.finish()?;
+        Ok(Report {
+            schema_version: SCHEMA_VERSION,
+            dataset: self.dataset,
+            period: t.period,
+            rows: t.rows,
+            problems: t.problems,
+            figures: t.figures,
+        })
     }
 }
 

@@ -6,36 +6,51 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
-use govtally::datasets::Vocab;
-use govtally::datasets::complaints::ComplaintFigures;
-use govtally::datasets::inspections::InspectionFigures;
-use govtally::datasets::legality::LegalityFigures;
-use govtally::stats::change::{Change, Decimal2};
-use govtally::{
-    BadRowPolicy, Dataset, Encoding, Error, Figures, Options, Period, Report, Rounding,
-};
+use clap::{ArgMatches, Args, FromArgMatches, ValueEnum};
+use govtally::{BadRowPolicy, Dataset, Encoding, Error, Options, Period, Report, Rounding};
 use serde::Serialize;
 
-/// Figures for the annual rule-of-law government report (法治政府建设年度报告)
-/// from ledger CSV exports.
-#[derive(Parser)]
-#[command(name = "govtally", version, about, long_about = None)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
+/// What the command line asks for.
+enum Cli {
+    /// `govtally <ledger> FILE…`
+    One(Dataset, DatasetArgs),
+    /// `govtally report DIR`
+    Report(ReportArgs),
 }
 
-#[derive(Subcommand)]
-enum Command {
-    /// 合法性审查台账: legality reviews of contracts and normative documents.
-    Legality(DatasetArgs),
-    /// 双随机一公开抽查记录: "double random, one public" inspections.
-    Inspections(DatasetArgs),
-    /// 信访咨询件登记: petitions and consultations, year on year.
-    Complaints(DatasetArgs),
-    /// Every CSV in DIR, each recognised by its header, in one report.
-    Report(ReportArgs),
+/// The command line's grammar: one subcommand per ledger of the registry,
+/// then `report`.
+fn command() -> clap::Command {
+    let mut cmd = clap::Command::new("govtally")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about(
+            "Figures for the annual rule-of-law government report (法治政府建设年度报告) \
+             from ledger CSV exports.",
+        )
+        .subcommand_required(true)
+        .arg_required_else_help(true);
+    for d in Dataset::ALL {
+        cmd = cmd.subcommand(DatasetArgs::augment_args(
+            clap::Command::new(d.name()).about(d.about()),
+        ));
+    }
+    cmd.subcommand(ReportArgs::augment_args(
+        clap::Command::new("report")
+            .about("Every ledger export in DIR, each recognised by its header, in one report."),
+    ))
+}
+
+fn parse_cli(m: &ArgMatches) -> Result<Cli, clap::Error> {
+    let (name, sub) = m
+        .subcommand()
+        .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::MissingSubcommand))?;
+    if name == "report" {
+        return Ok(Cli::Report(ReportArgs::from_arg_matches(sub)?));
+    }
+    let dataset = name
+        .parse::<Dataset>()
+        .map_err(|_| clap::Error::new(clap::error::ErrorKind::InvalidSubcommand))?;
+    Ok(Cli::One(dataset, DatasetArgs::from_arg_matches(sub)?))
 }
 
 #[derive(Args)]
@@ -132,7 +147,7 @@ impl From<io::Error> for Failure {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match command().try_get_matches().and_then(|m| parse_cli(&m)) {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
@@ -160,11 +175,9 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), Failure> {
     let out = &mut io::stdout().lock();
-    match cli.command {
-        Command::Legality(a) => one(Dataset::Legality, a, out),
-        Command::Inspections(a) => one(Dataset::Inspections, a, out),
-        Command::Complaints(a) => one(Dataset::Complaints, a, out),
-        Command::Report(a) => report(a, out),
+    match cli {
+        Cli::One(d, a) => one(d, a, out),
+        Cli::Report(a) => report(a, out),
     }
 }
 
@@ -223,7 +236,7 @@ fn one(dataset: Dataset, a: DatasetArgs, out: &mut impl Write) -> Result<(), Fai
     let report = govtally::tally_files(dataset, &a.files, &o)?;
     match a.common.format {
         Format::Json => writeln!(out, "{}", report.to_json_pretty())?,
-        Format::Text => write_text(out, &report)?,
+        Format::Text => write!(out, "{}", report.to_text())?,
     }
     Ok(())
 }
@@ -272,12 +285,9 @@ fn report(a: ReportArgs, out: &mut impl Write) -> Result<(), Failure> {
             writeln!(out, "{text}")?;
         }
         Format::Text => {
-            for (i, r) in reports.iter().enumerate() {
-                if i > 0 {
-                    writeln!(out)?;
-                }
-                write_text(out, r)?;
-            }
+            let mut text = String::new();
+            govtally::render::text::write_reports(&reports, &mut text);
+            write!(out, "{text}")?;
         }
     }
     Ok(())
@@ -303,165 +313,4 @@ fn csv_files(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
     }
     files.sort();
     Ok(files)
-}
-
-fn label<E: Vocab>(e: E) -> &'static str {
-    e.words().first().copied().unwrap_or("未填写")
-}
-
-fn opt<T: std::fmt::Display>(v: Option<T>) -> String {
-    v.map_or_else(|| "—".to_string(), |v| v.to_string())
-}
-
-fn pct(v: Option<Decimal2>) -> String {
-    v.map_or_else(|| "—".to_string(), |v| format!("{v}%"))
-}
-
-fn write_text(out: &mut impl Write, r: &Report) -> io::Result<()> {
-    let p = r.period;
-    writeln!(
-        out,
-        "【{}】{} 至 {}{}",
-        r.dataset.title(),
-        p.start,
-        p.end,
-        if p.inferred {
-            "（未指定期间，取数据中最晚日期所在年度）"
-        } else {
-            ""
-        }
-    )?;
-    let rows = r.rows;
-    writeln!(
-        out,
-        "行数：读取 {}，计入 {}，期外 {}，重复 {}，空行 {}，拒收 {}",
-        rows.read, rows.counted, rows.out_of_period, rows.duplicates, rows.blank, rows.rejected
-    )?;
-    match &r.figures {
-        Figures::Legality(f) => legality_text(out, f)?,
-        Figures::Inspections(f) => inspections_text(out, f)?,
-        Figures::Complaints(f) => complaints_text(out, f)?,
-    }
-    if r.problems.total > 0 {
-        writeln!(out, "拒收问题 {} 个：", r.problems.total)?;
-        for pr in &r.problems.items {
-            writeln!(out, "  {pr}")?;
-        }
-        let more = r.problems.total - r.problems.items.len() as u64;
-        if more > 0 {
-            writeln!(out, "  … 另有 {more} 个")?;
-        }
-    }
-    Ok(())
-}
-
-fn legality_text(out: &mut impl Write, f: &LegalityFigures) -> io::Result<()> {
-    writeln!(
-        out,
-        "合法性审查：{} 件（已审结 {}，未审结 {}）",
-        f.reviews.total, f.reviews.completed, f.reviews.pending
-    )?;
-    for (t, n) in f.reviews.by_type.iter() {
-        writeln!(
-            out,
-            "  {}：{} 件，审查意见 {} 条",
-            label(t),
-            n,
-            f.opinions.by_type.get(t)
-        )?;
-    }
-    writeln!(out, "审查意见：{} 条", f.opinions.total)?;
-    let c: Vec<String> = f
-        .conclusions
-        .iter()
-        .map(|(k, n)| format!("{} {}", label(k), n))
-        .collect();
-    writeln!(out, "审查结论：{}", c.join("，"))?;
-    writeln!(out, "送审科室：")?;
-    for (name, d) in &f.departments {
-        writeln!(out, "  {name}：{} 件，意见 {} 条", d.reviews, d.opinions)?;
-    }
-    let d = &f.review_days;
-    writeln!(
-        out,
-        "审查用时（天）：已审结 {} 件，平均 {}，中位数 {}，最长 {}",
-        d.count,
-        opt(d.mean),
-        opt(d.median),
-        opt(d.max)
-    )
-}
-
-fn inspections_text(out: &mut impl Write, f: &InspectionFigures) -> io::Result<()> {
-    writeln!(
-        out,
-        "“双随机、一公开”抽查：{} 次，其中跨部门联合抽查 {} 次",
-        f.tasks.total, f.tasks.joint
-    )?;
-    writeln!(
-        out,
-        "抽查对象：{} 个（去重后 {} 家）",
-        f.objects.inspections, f.objects.distinct
-    )?;
-    let m: Vec<String> = f
-        .tasks
-        .by_month
-        .iter()
-        .map(|(k, n)| format!("{k} {n}"))
-        .collect();
-    writeln!(out, "按月抽查任务：{}", m.join("，"))?;
-    let res: Vec<String> = f
-        .results
-        .iter()
-        .map(|(k, n)| format!("{} {}", label(k), n))
-        .collect();
-    writeln!(out, "检查结果：{}", res.join("，"))?;
-    writeln!(out, "问题发现率：{}", pct(f.issue_rate_pct))?;
-    writeln!(out, "联合部门（任务数）：")?;
-    for (name, n) in &f.partners {
-        writeln!(out, "  {name}：{n}")?;
-    }
-    Ok(())
-}
-
-fn change_text(c: &Change) -> String {
-    format!(
-        "{}（上年同期 {}，增减 {:+}，{}）",
-        c.current,
-        c.previous,
-        c.change,
-        pct(c.change_pct)
-    )
-}
-
-fn complaints_text(out: &mut impl Write, f: &ComplaintFigures) -> io::Result<()> {
-    writeln!(
-        out,
-        "上年同期：{} 至 {}",
-        f.previous_period.start, f.previous_period.end
-    )?;
-    writeln!(out, "信访咨询件总量：{}", change_text(&f.total))?;
-    writeln!(out, "按件类型：")?;
-    for (k, c) in f.by_kind.iter() {
-        writeln!(out, "  {}：{}", label(k), change_text(c))?;
-    }
-    writeln!(out, "按问题类别：")?;
-    for (k, c) in &f.by_category {
-        writeln!(out, "  {k}：{}", change_text(c))?;
-    }
-    writeln!(out, "按来源渠道：")?;
-    for (k, c) in &f.by_channel {
-        writeln!(out, "  {k}：{}", change_text(c))?;
-    }
-    writeln!(out, "按月（同比 / 环比）：")?;
-    for (k, m) in &f.by_month {
-        writeln!(
-            out,
-            "  {k}：{}，同比 {}，环比 {}",
-            m.current,
-            pct(m.change_pct),
-            pct(m.mom_pct)
-        )?;
-    }
-    Ok(())
 }

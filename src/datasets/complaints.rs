@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
+use super::text::{self, label, line, pct};
 use super::{Cells, DatasetSpec, NOT_FILLED, PerVariant, Text, owned, vocab};
 use crate::input::header::ColumnSpec;
 use crate::options::{Period, Rounding};
-use crate::report::Figures;
 use crate::stats::change::{Change, Decimal2};
 use crate::stats::distinct::IdKey;
 use crate::stats::groups::Groups;
@@ -80,6 +80,9 @@ fn month_index(d: NaiveDate) -> i32 {
 }
 
 impl DatasetSpec for Complaints {
+    const NAME: &'static str = "complaints";
+    const TITLE: &'static str = "信访咨询件登记";
+    const ABOUT: &'static str = "信访咨询件登记: petitions and consultations, year on year.";
     const COLUMNS: &'static [ColumnSpec] = &[
         ColumnSpec {
             key: "complaint_id",
@@ -110,6 +113,7 @@ impl DatasetSpec for Complaints {
     const COMPARES_PREVIOUS: bool = true;
     type Row<'r> = Row<'r>;
     type Acc = Acc;
+    type Figures = ComplaintFigures;
 
     fn parse<'r>(c: &mut Cells<'r, '_>) -> Option<(IdKey, Row<'r>)> {
         let id = c.required_text(COMPLAINT_ID);
@@ -187,7 +191,7 @@ impl DatasetSpec for Complaints {
         }
     }
 
-    fn figures(acc: Acc, rounding: Rounding) -> Figures {
+    fn figures(acc: Acc, rounding: Rounding) -> ComplaintFigures {
         let change = |p: &Pair| Change::new(p[0], p[1], rounding);
         let grouped = |g: Groups<Pair>| g.into_sorted(|p| change(&p));
         let months_of = |p: Period| -> Vec<(i32, u32)> {
@@ -235,14 +239,46 @@ impl DatasetSpec for Complaints {
                 },
             );
         }
-        Figures::Complaints(ComplaintFigures {
+        ComplaintFigures {
             previous_period: acc.previous,
             total: change(&acc.total),
             by_category: grouped(acc.by_category),
             by_channel: grouped(acc.by_channel),
             by_kind: acc.by_kind.map(change),
             by_month,
-        })
+        }
+    }
+
+    fn write_text(f: &ComplaintFigures, out: &mut String) {
+        line!(
+            out,
+            "上年同期：{} 至 {}",
+            f.previous_period.start,
+            f.previous_period.end
+        );
+        line!(out, "信访咨询件总量：{}", text::change(&f.total));
+        line!(out, "按件类型：");
+        for (k, c) in f.by_kind.iter() {
+            line!(out, "  {}：{}", label(k), text::change(c));
+        }
+        line!(out, "按问题类别：");
+        for (k, c) in &f.by_category {
+            line!(out, "  {k}：{}", text::change(c));
+        }
+        line!(out, "按来源渠道：");
+        for (k, c) in &f.by_channel {
+            line!(out, "  {k}：{}", text::change(c));
+        }
+        line!(out, "按月（同比 / 环比）：");
+        for (k, m) in &f.by_month {
+            line!(
+                out,
+                "  {k}：{}，同比 {}，环比 {}",
+                m.current,
+                pct(m.change_pct),
+                pct(m.mom_pct)
+            );
+        }
     }
 }
 

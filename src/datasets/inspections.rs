@@ -6,11 +6,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::text::{label, line, pairs, pct};
 use super::{Cells, DatasetSpec, PerVariant, Text, month_key, owned, vocab};
 use crate::input::fields::split_list;
 use crate::input::header::ColumnSpec;
 use crate::options::{Period, Rounding};
-use crate::report::Figures;
 use crate::stats::change::Decimal2;
 use crate::stats::distinct::{IdKey, KeySet};
 
@@ -68,6 +68,9 @@ pub struct Acc {
 }
 
 impl DatasetSpec for Inspections {
+    const NAME: &'static str = "inspections";
+    const TITLE: &'static str = "双随机一公开抽查记录";
+    const ABOUT: &'static str = "双随机一公开抽查记录: \"double random, one public\" inspections.";
     const COLUMNS: &'static [ColumnSpec] = &[
         ColumnSpec {
             key: "task_id",
@@ -112,6 +115,7 @@ impl DatasetSpec for Inspections {
     ];
     type Row<'r> = Row<'r>;
     type Acc = Acc;
+    type Figures = InspectionFigures;
 
     fn parse<'r>(c: &mut Cells<'r, '_>) -> Option<(IdKey, Row<'r>)> {
         let task = c.required_text(TASK_ID);
@@ -213,7 +217,7 @@ impl DatasetSpec for Inspections {
         acc.results.merge(other.results, |a, b| *a += b);
     }
 
-    fn figures(acc: Acc, rounding: Rounding) -> Figures {
+    fn figures(acc: Acc, rounding: Rounding) -> InspectionFigures {
         let mut by_month: BTreeMap<String, u64> = BTreeMap::new();
         let mut partners: BTreeMap<String, u64> = BTreeMap::new();
         let mut joint = 0;
@@ -226,7 +230,7 @@ impl DatasetSpec for Inspections {
         }
         let issues = *acc.results.get(InspectionResult::IssueFound)
             + *acc.results.get(InspectionResult::CaseFiled);
-        Figures::Inspections(InspectionFigures {
+        InspectionFigures {
             tasks: Tasks {
                 total: acc.tasks.len() as u64,
                 joint,
@@ -239,7 +243,30 @@ impl DatasetSpec for Inspections {
             partners,
             issue_rate_pct: Decimal2::percent(issues as i128, acc.inspections as i128, rounding),
             results: acc.results,
-        })
+        }
+    }
+
+    fn write_text(f: &InspectionFigures, out: &mut String) {
+        line!(
+            out,
+            "“双随机、一公开”抽查：{} 次，其中跨部门联合抽查 {} 次",
+            f.tasks.total,
+            f.tasks.joint
+        );
+        line!(
+            out,
+            "抽查对象：{} 个（去重后 {} 家）",
+            f.objects.inspections,
+            f.objects.distinct
+        );
+        line!(out, "按月抽查任务：{}", pairs(&f.tasks.by_month));
+        let results = f.results.iter().map(|(k, n)| (label(k), n));
+        line!(out, "检查结果：{}", pairs(results));
+        line!(out, "问题发现率：{}", pct(f.issue_rate_pct));
+        line!(out, "联合部门（任务数）：");
+        for (name, n) in &f.partners {
+            line!(out, "  {name}：{n}");
+        }
     }
 }
 

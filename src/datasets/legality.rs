@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::text::{label, line, opt, pairs};
 use super::{Cells, DatasetSpec, NOT_FILLED, PerVariant, Text, owned, vocab};
 use crate::input::header::ColumnSpec;
 use crate::options::{Period, Rounding};
-use crate::report::Figures;
 use crate::stats::change::Decimal2;
 use crate::stats::distinct::IdKey;
 
@@ -74,6 +74,10 @@ pub struct Acc {
 }
 
 impl DatasetSpec for Legality {
+    const NAME: &'static str = "legality";
+    const TITLE: &'static str = "合法性审查台账";
+    const ABOUT: &'static str =
+        "合法性审查台账: legality reviews of contracts and normative documents.";
     const COLUMNS: &'static [ColumnSpec] = &[
         ColumnSpec {
             key: "review_id",
@@ -118,6 +122,7 @@ impl DatasetSpec for Legality {
     ];
     type Row<'r> = Row<'r>;
     type Acc = Acc;
+    type Figures = LegalityFigures;
 
     fn parse<'r>(c: &mut Cells<'r, '_>) -> Option<(IdKey, Row<'r>)> {
         let id = c.required_text(REVIEW_ID);
@@ -222,9 +227,9 @@ impl DatasetSpec for Legality {
         }
     }
 
-    fn figures(acc: Acc, rounding: Rounding) -> Figures {
+    fn figures(acc: Acc, rounding: Rounding) -> LegalityFigures {
         let total: u64 = acc.reviews.iter().map(|(_, n)| n).sum();
-        Figures::Legality(LegalityFigures {
+        LegalityFigures {
             reviews: Reviews {
                 total,
                 by_type: acc.reviews,
@@ -238,7 +243,42 @@ impl DatasetSpec for Legality {
             conclusions: acc.conclusions,
             departments: acc.departments,
             review_days: ReviewDays::from_histogram(&acc.days, rounding),
-        })
+        }
+    }
+
+    fn write_text(f: &LegalityFigures, out: &mut String) {
+        line!(
+            out,
+            "合法性审查：{} 件（已审结 {}，未审结 {}）",
+            f.reviews.total,
+            f.reviews.completed,
+            f.reviews.pending
+        );
+        for (t, n) in f.reviews.by_type.iter() {
+            line!(
+                out,
+                "  {}：{} 件，审查意见 {} 条",
+                label(t),
+                n,
+                f.opinions.by_type.get(t)
+            );
+        }
+        line!(out, "审查意见：{} 条", f.opinions.total);
+        let conclusions = f.conclusions.iter().map(|(k, n)| (label(k), n));
+        line!(out, "审查结论：{}", pairs(conclusions));
+        line!(out, "送审科室：");
+        for (name, d) in &f.departments {
+            line!(out, "  {name}：{} 件，意见 {} 条", d.reviews, d.opinions);
+        }
+        let d = &f.review_days;
+        line!(
+            out,
+            "审查用时（天）：已审结 {} 件，平均 {}，中位数 {}，最长 {}",
+            d.count,
+            opt(d.mean),
+            opt(d.median),
+            opt(d.max)
+        );
     }
 }
 

@@ -6,99 +6,23 @@
 pub mod complaints;
 pub mod inspections;
 pub mod legality;
+pub(crate) mod text;
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
-use std::str::FromStr;
 
 use chrono::{Datelike, NaiveDate};
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
-use crate::error::{Error, Problem};
+use crate::error::Problem;
 use crate::input::decode::SourceEncoding;
 use crate::input::fields::{self, DateTime};
 use crate::input::header::{ColumnSpec, HeaderMap};
 use crate::input::records::Record;
 use crate::options::{Period, Rounding};
-use crate::report::Figures;
-use crate::stats::distinct::{IdKey, PartitionedKeySet};
-
-/// A kind of ledger export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Dataset {
-    /// 合法性审查台账: one row per reviewed document.
-    Legality,
-    /// 双随机一公开抽查记录: one row per inspected object within a task.
-    Inspections,
-    /// 信访咨询件登记: one row per petition or consultation item.
-    Complaints,
-}
-
-impl Dataset {
-    /// Every dataset, in a fixed order.
-    pub const ALL: [Dataset; 3] = [Dataset::Legality, Dataset::Inspections, Dataset::Complaints];
-
-    /// The dataset's name (`legality`, `inspections`, `complaints`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Dataset::Legality => "legality",
-            Dataset::Inspections => "inspections",
-            Dataset::Complaints => "complaints",
-        }
-    }
-
-    /// The dataset's Chinese title, as a report names it.
-    pub fn title(self) -> &'static str {
-        match self {
-            Dataset::Legality => "合法性审查台账",
-            Dataset::Inspections => "双随机一公开抽查记录",
-            Dataset::Complaints => "信访咨询件登记",
-        }
-    }
-
-    /// The columns the dataset reads, in declaration order.
-    pub fn columns(self) -> &'static [ColumnSpec] {
-        match self {
-            Dataset::Legality => legality::Legality::COLUMNS,
-            Dataset::Inspections => inspections::Inspections::COLUMNS,
-            Dataset::Complaints => complaints::Complaints::COLUMNS,
-        }
-    }
-
-    pub(crate) fn engine(self, options: &crate::Options) -> Box<dyn crate::engine::FileEngine> {
-        use crate::engine::Core;
-        match self {
-            Dataset::Legality => Box::new(Core::<legality::Legality>::new(self, options)),
-            Dataset::Inspections => Box::new(Core::<inspections::Inspections>::new(self, options)),
-            Dataset::Complaints => Box::new(Core::<complaints::Complaints>::new(self, options)),
-        }
-    }
-}
-
-impl fmt::Display for Dataset {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Dataset {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Dataset, Error> {
-        let n = s.trim().to_ascii_lowercase();
-        Dataset::ALL
-            .into_iter()
-            .find(|d| d.name() == n || d.title() == s.trim())
-            .ok_or_else(|| {
-                Error::InvalidOption(format!(
-                    "unknown dataset `{s}`: expected legality, inspections or complaints"
-                ))
-            })
-    }
-}
+use crate::stats::distinct::IdKey;
 
 /// A closed vocabulary: an enum column's values (spec section 2).
 pub trait Vocab: Copy + Eq + fmt::Debug + 'static {
@@ -370,8 +294,19 @@ impl<'r> Cells<'r, '_> {
     }
 }
 
-/// A dataset's declaration and arithmetic.
+/// A ledger: what it declares (name, title, columns, how its dates feed
+/// the period) and how its figures accumulate and read in Chinese. The
+/// pipeline around it — decode, split, map the header, validate,
+/// de-duplicate, route by period, share among threads — is written once in
+/// the engine; the registry (`crate::registry`) lists the ledgers, and
+/// everything that enumerates them reads it.
 pub trait DatasetSpec: 'static {
+    /// The name used on the command line, in JSON and in C (`legality`).
+    const NAME: &'static str;
+    /// The Chinese title, as a report names the ledger (`合法性审查台账`).
+    const TITLE: &'static str;
+    /// One line for the command line's help.
+    const ABOUT: &'static str;
     /// Its columns, keys and aliases.
     const COLUMNS: &'static [ColumnSpec];
     /// Whether rows of the previous period feed figures too (complaints).
@@ -381,6 +316,8 @@ pub trait DatasetSpec: 'static {
     /// Figures being accumulated for one period. Accumulators of disjoint
     /// rows merge: that is how threads share the work.
     type Acc: Send;
+    /// The finished figures: the JSON document's dataset-specific part.
+    type Figures: Serialize + Clone + fmt::Debug + PartialEq + Send + Sync + 'static;
     /// Reads and validates a row: its id for de-duplication, and the row.
     /// None when a cell failed (the problems are in `cells`). The id's text
     /// is not kept in the row unless a figure needs it: the key alone
@@ -388,137 +325,37 @@ pub trait DatasetSpec: 'static {
     fn parse<'r>(cells: &mut Cells<'r, '_>) -> Option<(IdKey, Self::Row<'r>)>;
     /// The row with every borrowed text copied, to outlive its record.
     fn into_owned<'a, 'b>(row: Self::Row<'a>) -> Self::Row<'b>;
-    /// The date the period applies to.
+    /// The date the period applies to; for a ledger whose figures take
+    /// several dates, any one of them (see [`DatasetSpec::more_dates`]).
     fn date(row: &Self::Row<'_>) -> NaiveDate;
+    /// The row's other dates through which it can feed a figure (disputes:
+    /// closed, hearing). With no period given, the period is the calendar
+    /// year of the latest of all these dates in the data.
+    fn more_dates(_row: &Self::Row<'_>) -> [Option<NaiveDate>; 2] {
+        [None, None]
+    }
+    /// Whether the row feeds a figure counted "to date" — since the
+    /// earliest row, up to the period's end — whenever its date is on or
+    /// before that end (disputes' digital hearings).
+    fn feeds_to_date(_row: &Self::Row<'_>) -> bool {
+        false
+    }
+    /// Counts `rows` rows dated before the period (all of whose dates are
+    /// before it) in the to-date figures: with no period given, the
+    /// latest year's accumulator never saw them.
+    fn add_to_date(_acc: &mut Self::Acc, _rows: u64) {}
     /// An empty accumulator for `period`.
     fn new_acc(period: Period) -> Self::Acc;
-    /// Adds a row; true when it fed a figure (counted), false when it falls
-    /// outside the period. `ordinal` grows in file order (across files).
+    /// Adds a row; true when it fed a figure (counted), false when it feeds
+    /// none of the period's. `ordinal` grows in file order (across files).
     fn add(acc: &mut Self::Acc, row: &Self::Row<'_>, ordinal: u64) -> bool;
     /// Adds another accumulator of the same period (disjoint rows).
     fn merge(acc: &mut Self::Acc, other: Self::Acc);
     /// The finished figures.
-    fn figures(acc: Self::Acc, rounding: Rounding) -> Figures;
-}
-
-/// The finished result of the shards.
-pub(crate) struct Finished {
-    pub period: Period,
-    pub inferred: bool,
-    pub counted: u64,
-    pub out_of_period: u64,
-    pub duplicates: u64,
-    pub figures: Figures,
-}
-
-/// De-duplication and period routing for the rows whose ids fall in one
-/// shard of the key space. Every occurrence of an id meets the same shard,
-/// in file order, so "the first occurrence counts" holds whatever the
-/// number of shards; shards merge at the end.
-pub(crate) struct Shard<D: DatasetSpec> {
-    period: Option<Period>,
-    fixed: Option<D::Acc>,
-    /// No period given: one accumulator per calendar year, each with the
-    /// rows it counted; the latest year is chosen at the end.
-    years: BTreeMap<i32, (D::Acc, u64)>,
-    seen: PartitionedKeySet,
-    latest: Option<NaiveDate>,
-    unique: u64,
-    counted: u64,
-    duplicates: u64,
-}
-
-impl<D: DatasetSpec> Shard<D> {
-    pub(crate) fn new(period: Option<Period>) -> Self {
-        Shard {
-            period,
-            fixed: period.map(D::new_acc),
-            years: BTreeMap::new(),
-            seen: PartitionedKeySet::default(),
-            latest: None,
-            unique: 0,
-            counted: 0,
-            duplicates: 0,
-        }
-    }
-
-    /// Takes a valid row whose key belongs to this shard.
-    #[inline]
-    pub(crate) fn accept(&mut self, key: IdKey, row: &D::Row<'_>, ordinal: u64) {
-        if !self.seen.insert(key) {
-            self.duplicates += 1;
-            return;
-        }
-        self.unique += 1;
-        if let Some(acc) = self.fixed.as_mut() {
-            if D::add(acc, row, ordinal) {
-                self.counted += 1;
-            }
-            return;
-        }
-        let date = D::date(row);
-        self.latest = self.latest.max(Some(date));
-        let year = date.year();
-        let later = if D::COMPARES_PREVIOUS {
-            Some(year + 1)
-        } else {
-            None
-        };
-        for y in std::iter::once(year).chain(later) {
-            if let Ok(p) = Period::year(y) {
-                let (acc, counted) = self.years.entry(y).or_insert_with(|| (D::new_acc(p), 0));
-                if D::add(acc, row, ordinal) {
-                    *counted += 1;
-                }
-            }
-        }
-    }
-
-    /// Adds the rows of another shard (disjoint ids).
-    pub(crate) fn merge(&mut self, other: Shard<D>) {
-        if let (Some(a), Some(b)) = (self.fixed.as_mut(), other.fixed) {
-            D::merge(a, b);
-        }
-        for (y, (acc, counted)) in other.years {
-            match self.years.get_mut(&y) {
-                Some((a, c)) => {
-                    D::merge(a, acc);
-                    *c += counted;
-                }
-                None => {
-                    self.years.insert(y, (acc, counted));
-                }
-            }
-        }
-        self.latest = self.latest.max(other.latest);
-        self.unique += other.unique;
-        self.counted += other.counted;
-        self.duplicates += other.duplicates;
-    }
-
-    pub(crate) fn finish(self, rounding: Rounding) -> Result<Finished, Error> {
-        if let (Some(period), Some(acc)) = (self.period, self.fixed) {
-            return Ok(Finished {
-                period,
-                inferred: false,
-                counted: self.counted,
-                out_of_period: self.unique - self.counted,
-                duplicates: self.duplicates,
-                figures: D::figures(acc, rounding),
-            });
-        }
-        let latest = self.latest.ok_or(Error::NoPeriod)?;
-        let mut years = self.years;
-        let (acc, counted) = years.remove(&latest.year()).ok_or(Error::NoPeriod)?;
-        Ok(Finished {
-            period: Period::year(latest.year())?,
-            inferred: true,
-            counted,
-            out_of_period: self.unique - counted,
-            duplicates: self.duplicates,
-            figures: D::figures(acc, rounding),
-        })
-    }
+    fn figures(acc: Self::Acc, rounding: Rounding) -> Self::Figures;
+    /// The figures as lines of Chinese text, labelled as the report labels
+    /// them (the text output of the CLI and of `govtally_report_text`).
+    fn write_text(figures: &Self::Figures, out: &mut String);
 }
 
 /// `YYYY-MM` of a date.

@@ -21,25 +21,37 @@
 
 use std::sync::{Condvar, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-use crate::datasets::{Cells, Dataset, DatasetSpec, Shard};
+mod shard;
+
+use crate::accounting::{PeriodInfo, Problems, RowCounts};
+use crate::datasets::{Cells, DatasetSpec};
 use crate::error::{Error, FileError, Problem, Result};
 use crate::input::decode::{SourceEncoding, transcode_gb18030};
 use crate::input::fields::trim;
 use crate::input::header::HeaderMap;
 use crate::input::records::{Overflow, Record, RecordLimits, Splitter};
 use crate::options::{BadRowPolicy, Options};
-use crate::report::{PeriodInfo, Problems, Report, RowCounts, SCHEMA_VERSION};
 use crate::stats::distinct::IdKey;
+use shard::Shard;
 
 /// What a [`Tally`](crate::Tally) drives: the dataset-independent face of
-/// [`Core`].
-pub(crate) trait FileEngine: Send {
+/// [`Core`], finishing into figures of type `F` (the registry's
+/// [`Figures`](crate::Figures), which every ledger's figures convert into).
+pub(crate) trait FileEngine<F>: Send {
     fn begin_file(&mut self, name: &str);
     fn feed(&mut self, bytes: &[u8], enc: SourceEncoding);
     fn end_file(&mut self);
     fn fail(&mut self, error: FileError);
     fn check(&self) -> Result<()>;
-    fn finish(self: Box<Self>) -> Result<Report>;
+    fn finish(self: Box<Self>) -> Result<Tallied<F>>;
+}
+
+/// A finished tally, less the name of its dataset.
+pub(crate) struct Tallied<F> {
+    pub period: PeriodInfo,
+    pub rows: RowCounts,
+    pub problems: Problems,
+    pub figures: F,
 }
 
 /// What the row parser needs to know about the file.
@@ -215,7 +227,6 @@ impl<'b, D: DatasetSpec> Block<'b, D> {
 
 /// The generic pipeline of one dataset.
 pub(crate) struct Core<D: DatasetSpec> {
-    dataset: Dataset,
     options: Options,
     threads: usize,
     file: String,
@@ -246,10 +257,9 @@ pub(crate) struct Core<D: DatasetSpec> {
 }
 
 impl<D: DatasetSpec> Core<D> {
-    pub(crate) fn new(dataset: Dataset, options: &Options) -> Self {
+    pub(crate) fn new(options: &Options) -> Self {
         let threads = options.worker_threads();
         Core {
-            dataset,
             threads,
             file: crate::tally::UNNAMED.to_string(),
             header: None,
@@ -381,7 +391,7 @@ impl<D: DatasetSpec> Core<D> {
                 return;
             }
         };
-        match HeaderMap::new(self.dataset.columns(), &names, &self.options.aliases) {
+        match HeaderMap::new(D::COLUMNS, &names, &self.options.aliases) {
             Ok(map) => {
                 self.width = names
                     .iter()
@@ -883,7 +893,7 @@ fn limits(options: &Options) -> RecordLimits {
     }
 }
 
-impl<D: DatasetSpec> FileEngine for Core<D> {
+impl<D: DatasetSpec, F: From<D::Figures>> FileEngine<F> for Core<D> {
     fn begin_file(&mut self, name: &str) {
         self.file = name.to_string();
         self.header = None;
@@ -947,7 +957,7 @@ impl<D: DatasetSpec> FileEngine for Core<D> {
         }
     }
 
-    fn finish(self: Box<Self>) -> Result<Report> {
+    fn finish(self: Box<Self>) -> Result<Tallied<F>> {
         let me = *self;
         let mut rows = me.rows;
         if me.options.on_bad_row == BadRowPolicy::Fail && rows.rejected > 0 {
@@ -967,9 +977,7 @@ impl<D: DatasetSpec> FileEngine for Core<D> {
         rows.out_of_period = done.out_of_period;
         rows.duplicates = done.duplicates;
         debug_assert!(rows.balanced(), "{rows:?}");
-        Ok(Report {
-            schema_version: SCHEMA_VERSION,
-            dataset: me.dataset,
+        Ok(Tallied {
             period: PeriodInfo {
                 start: done.period.start,
                 end: done.period.end,
@@ -977,7 +985,7 @@ impl<D: DatasetSpec> FileEngine for Core<D> {
             },
             rows,
             problems: me.problems,
-            figures: done.figures,
+            figures: done.figures.into(),
         })
     }
 }

@@ -1,0 +1,5 @@
+//! Renderers: a finished report (never rows) as text for people.
+//! The numbers they write are the report's numbers, so the text and the
+//! JSON never disagree.
+
+pub mod text;
