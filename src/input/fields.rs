@@ -368,43 +368,193 @@ const BOOL_FORMS: &str = "expected 是/否, Y/N, yes/no, true/false, 1/0 or √/
 /// assert!(parse_count("12 条").is_err());
 /// ```
 pub fn parse_count(s: &str) -> Result<u64, String> {
-    let err = || "expected a non-negative whole number such as 12 or 1,234".to_string();
-    let mut value: u64 = 0;
-    let mut digits = 0usize; // digits in the current group
-    let mut groups = 0usize; // separators seen
-    let mut first_group = 0usize;
+    const COUNT_FORMS: &str = "expected a non-negative whole number such as 12 or 1,234";
+    match parse_decimal(s) {
+        Ok(d) if d.frac.is_none() => Ok(d.int),
+        Ok(_) | Err(NumberError::Form | NumberError::Negative) => Err(COUNT_FORMS.to_string()),
+        Err(NumberError::TooLarge) => Err("number is too large".to_string()),
+    }
+}
+
+/// What [`parse_decimal`] read: the whole part, and the digits after the
+/// point when there is one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Decimal {
+    int: u64,
+    frac: Option<Fraction>,
+}
+
+/// The digits after a decimal point: how many, whether they are all zeros,
+/// and the first two as hundredths (`5` → 50, `05` → 5), which is all that
+/// money needs and all that a count needs to know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Fraction {
+    digits: usize,
+    all_zero: bool,
+    hundredths: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NumberError {
+    /// Not digits, separators in groups of three and one point.
+    Form,
+    /// A well-formed number with a leading minus sign: callers name it, since
+    /// "negative" is what the clerk has to fix, not the form.
+    Negative,
+    /// The whole part does not fit in u64.
+    TooLarge,
+}
+
+/// The number grammar counts and money share (spec section 3 "Integers",
+/// 2.4 "Money"): ASCII or full-width digits, thousands separators `,` or
+/// `，` in groups of three in the whole part, and an optional point (`.` or
+/// `．`) with at least one digit on each side. One place, so that `1,234`
+/// means the same in a count column and an amount column.
+fn parse_decimal(s: &str) -> Result<Decimal, NumberError> {
+    match strip_minus(s) {
+        Some(rest) => parse_unsigned(rest).and(Err(NumberError::Negative)),
+        None => parse_unsigned(s),
+    }
+}
+
+/// The text after a leading minus sign: ASCII `-`, full-width `－` or the
+/// typographic `−` that word processors substitute.
+fn strip_minus(s: &str) -> Option<&str> {
+    s.strip_prefix(['-', '－', '\u{2212}'])
+}
+
+fn parse_unsigned(s: &str) -> Result<Decimal, NumberError> {
+    let mut int: u64 = 0;
+    let mut digits = 0usize; // digits in the current group of the whole part
+    let mut groups = 0usize; // thousands separators seen
+    let mut frac: Option<Fraction> = None;
     for c in s.chars() {
-        let a = match c {
-            '，' => b',',
-            c => ascii_of(c).ok_or_else(err)?,
-        };
-        match a {
-            b'0'..=b'9' => {
-                value = value
+        let a = ascii_of(c).ok_or(NumberError::Form)?;
+        match (a, &mut frac) {
+            (b'0'..=b'9', None) => {
+                int = int
                     .checked_mul(10)
                     .and_then(|v| v.checked_add((a - b'0') as u64))
-                    .ok_or_else(|| "number is too large".to_string())?;
+                    .ok_or(NumberError::TooLarge)?;
                 digits += 1;
             }
-            b',' => {
-                if groups == 0 {
-                    first_group = digits;
-                    if !(1..=3).contains(&digits) {
-                        return Err(err());
-                    }
-                } else if digits != 3 {
-                    return Err(err());
+            (b'0'..=b'9', Some(f)) => {
+                let d = (a - b'0') as u64;
+                match f.digits {
+                    0 => f.hundredths = d * 10,
+                    1 => f.hundredths += d,
+                    _ => {}
+                }
+                f.digits += 1;
+                f.all_zero &= d == 0;
+            }
+            (b',', None) => {
+                // The first group has 1 to 3 digits, every later one 3.
+                let ok = if groups == 0 {
+                    (1..=3).contains(&digits)
+                } else {
+                    digits == 3
+                };
+                if !ok {
+                    return Err(NumberError::Form);
                 }
                 groups += 1;
                 digits = 0;
             }
-            _ => return Err(err()),
+            (b'.', None) => {
+                if digits == 0 || (groups > 0 && digits != 3) {
+                    return Err(NumberError::Form);
+                }
+                frac = Some(Fraction {
+                    digits: 0,
+                    all_zero: true,
+                    hundredths: 0,
+                });
+            }
+            _ => return Err(NumberError::Form),
         }
     }
-    if digits == 0 || (groups > 0 && digits != 3) || (groups > 0 && first_group == 0) {
-        return Err(err());
+    match frac {
+        None if digits == 0 || (groups > 0 && digits != 3) => Err(NumberError::Form),
+        Some(f) if f.digits == 0 => Err(NumberError::Form),
+        _ => Ok(Decimal { int, frac }),
     }
-    Ok(value)
+}
+
+/// The largest amount accepted, in yuan: 10^13 (ten trillion), far above
+/// any department's ledger and well inside i64 fen, so that sums of many
+/// amounts have room before they could overflow.
+const MAX_YUAN: u64 = 10_000_000_000_000;
+
+const MONEY_FORMS: &str = "expected an amount in yuan written in digits with at most two decimals, such as 1234.5, 1,234.50, ¥1234.50 or 1234.50元 (no words or units such as 约 or 万)";
+
+/// Parses an amount of money in yuan and returns it in fen (hundredths of a
+/// yuan), exactly (spec 2.4 "Money").
+///
+/// Accepted: digits (ASCII or full-width) with at most two decimals after
+/// `.` or `．`, thousands separators in the whole part as [`parse_count`]
+/// takes them, a leading `¥` or `￥` and a trailing `元`, each optionally
+/// separated from the number by spaces. Rejected, each with its own reason:
+/// negative amounts, three or more decimals, words (`约2万`), a bare `¥`,
+/// and amounts above 10^13 yuan.
+///
+/// ```
+/// use govtally::fields::parse_money;
+/// assert_eq!(parse_money("1,234.5"), Ok(123_450));
+/// assert_eq!(parse_money("￥ １２３４.０５ 元"), Ok(123_405));
+/// assert!(parse_money("-5").is_err());
+/// assert!(parse_money("1.005").is_err());
+/// assert!(parse_money("约2万").is_err());
+/// ```
+pub fn parse_money(s: &str) -> Result<i64, String> {
+    // `-¥5` is how spreadsheets write a negative amount with a currency
+    // sign: take the sign off first so that it is named as negative rather
+    // than as an unknown form.
+    let mut negative = strip_minus(s);
+    let mut v = negative.unwrap_or(s);
+    if let Some(rest) = v.strip_prefix(['¥', '￥']) {
+        v = rest.trim_start_matches(is_pad);
+        if negative.is_none() {
+            negative = strip_minus(v);
+            v = negative.unwrap_or(v);
+        }
+    }
+    if let Some(rest) = v.strip_suffix('元') {
+        v = rest.trim_end_matches(is_pad);
+    }
+    if v.is_empty() {
+        return Err(format!("no amount: {MONEY_FORMS}"));
+    }
+    let too_large = || "amount is too large: at most 10,000,000,000,000 yuan (10^13)".to_string();
+    let parsed = match parse_unsigned(v) {
+        Ok(_) if negative.is_some() => Err(NumberError::Negative),
+        r => r,
+    };
+    let d = match parsed {
+        Ok(d) => d,
+        Err(NumberError::Form) => return Err(MONEY_FORMS.to_string()),
+        Err(NumberError::Negative) => {
+            return Err(
+                "a negative amount: amounts are yuan of zero or more, such as 1234.50".to_string(),
+            );
+        }
+        Err(NumberError::TooLarge) => return Err(too_large()),
+    };
+    let hundredths = match d.frac {
+        None => 0,
+        Some(f) if f.digits <= 2 => f.hundredths,
+        Some(f) => {
+            return Err(format!(
+                "{} decimals: amounts are yuan with at most two decimals (fen), such as 1234.50",
+                f.digits
+            ));
+        }
+    };
+    if d.int > MAX_YUAN || (d.int == MAX_YUAN && hundredths > 0) {
+        return Err(too_large());
+    }
+    // At most 10^15 fen: no overflow in i64.
+    Ok((d.int * 100 + hundredths) as i64)
 }
 
 /// Separators of a list cell (spec 2.2 `partners`).
@@ -529,6 +679,79 @@ mod tests {
             "18446744073709551616",
         ] {
             assert!(parse_count(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn money_in_every_spec_form() {
+        assert_eq!(parse_money("1234.5"), Ok(123_450));
+        assert_eq!(parse_money("1,234.50"), Ok(123_450));
+        assert_eq!(parse_money("１２３４.５０"), Ok(123_450));
+        assert_eq!(parse_money("１，２３４．５０"), Ok(123_450));
+        assert_eq!(parse_money("1234"), Ok(123_400));
+        assert_eq!(parse_money("0.05"), Ok(5));
+        assert_eq!(parse_money("0"), Ok(0));
+        assert_eq!(parse_money("¥1234.5"), Ok(123_450));
+        assert_eq!(parse_money("￥1,234.56"), Ok(123_456));
+        assert_eq!(parse_money("1234.5元"), Ok(123_450));
+        assert_eq!(parse_money("¥ 1234.50 元"), Ok(123_450));
+        assert_eq!(parse_money("￥\u{3000}１２３４元"), Ok(123_400));
+        assert_eq!(parse_money("1,234,567.89"), Ok(123_456_789));
+        assert_eq!(parse_money("10000000000000"), Ok(1_000_000_000_000_000));
+        assert_eq!(
+            parse_money("10,000,000,000,000.00"),
+            Ok(1_000_000_000_000_000)
+        );
+    }
+
+    #[test]
+    fn money_rejections_name_the_problem() {
+        let e = |s: &str| parse_money(s).unwrap_err();
+        assert_eq!(
+            e("-5"),
+            "a negative amount: amounts are yuan of zero or more, such as 1234.50"
+        );
+        assert_eq!(e("－5.00"), e("-5"));
+        assert_eq!(e("-¥5"), e("-5"));
+        assert_eq!(e("¥-5"), e("-5"));
+        assert_eq!(e("−1,234元"), e("-5"));
+        assert_eq!(
+            e("1.005"),
+            "3 decimals: amounts are yuan with at most two decimals (fen), such as 1234.50"
+        );
+        assert!(e("1.0000").starts_with("4 decimals"));
+        assert_eq!(
+            e("10000000000000.01"),
+            "amount is too large: at most 10,000,000,000,000 yuan (10^13)"
+        );
+        assert_eq!(e("10000000000001"), e("10000000000000.01"));
+        assert_eq!(e("99999999999999999999999"), e("10000000000000.01"));
+        assert_eq!(e("¥"), format!("no amount: {MONEY_FORMS}"));
+        assert_eq!(e("元"), e("¥"));
+        assert_eq!(e("¥ 元"), e("¥"));
+        assert_eq!(e(""), e("¥"));
+        for bad in [
+            "约2万",
+            "2万",
+            "2万元",
+            "1.2.3",
+            "1,23.00",
+            "12,34",
+            ",123",
+            "1234.",
+            ".5",
+            "1.5元整",
+            "¥¥5",
+            "5元元",
+            "+5",
+            "1 234",
+            "RMB 5",
+            "N/A",
+            "--5",
+            "-¥-",
+            "1e3",
+        ] {
+            assert_eq!(e(bad), MONEY_FORMS, "{bad}");
         }
     }
 

@@ -3,4 +3,5 @@
 pub mod decode;
 pub mod fields;
 pub mod header;
+pub mod mask;
 pub mod records;
