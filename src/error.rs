@@ -1,8 +1,11 @@
 //! Errors and row problems.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::Serialize;
+
+use crate::input::mask::mask_personal;
 
 /// One rejected value (or row): where it is, what it was, and why it was
 /// rejected.
@@ -18,6 +21,31 @@ pub struct Problem {
     pub value: String,
     /// Why it was rejected.
     pub reason: String,
+}
+
+impl Problem {
+    /// A problem, with every resident identity or mobile number in its
+    /// column, value and reason masked (spec 2.4): a problem is written to
+    /// files, terminals and C callers, and personal numbers never are.
+    pub fn new(
+        file: impl Into<String>,
+        line: u64,
+        column: impl Into<String>,
+        value: impl Into<String>,
+        reason: impl Into<String>,
+    ) -> Problem {
+        let masked = |s: String| match mask_personal(&s) {
+            Cow::Borrowed(_) => s,
+            Cow::Owned(m) => m,
+        };
+        Problem {
+            file: file.into(),
+            line,
+            column: masked(column.into()),
+            value: masked(value.into()),
+            reason: masked(reason.into()),
+        }
+    }
 }
 
 impl fmt::Display for Problem {
@@ -70,8 +98,10 @@ pub enum FileError {
     #[error("the header line {0}")]
     HeaderTooLarge(String),
     /// The header matches no dataset.
-    #[error("the header matches no dataset (legality, inspections, complaints); the header has: {}", found_list(.found))]
+    #[error("the header matches no dataset ({}); the header has: {}", .known.join(", "), found_list(.found))]
     UnknownDataset {
+        /// The datasets govtally knows.
+        known: Vec<String>,
         /// The headers that were found.
         found: Vec<String>,
     },

@@ -14,7 +14,10 @@ use std::str::FromStr;
 use serde::{Serialize, Serializer};
 
 use crate::Options;
-use crate::datasets::{DatasetSpec, complaints, inspections, legality};
+use crate::datasets::{
+    DatasetSpec, complaints, disputes, enforcement, inspections, legality, normative, proposals,
+    reconsideration,
+};
 use crate::engine::{Core, FileEngine};
 use crate::error::Error;
 use crate::input::header::ColumnSpec;
@@ -32,7 +35,7 @@ macro_rules! ledgers {
         }
 
         impl Dataset {
-            /// Every dataset, in the registry's order (the seed report's).
+            /// Every dataset, in the registry's order (that of their C values).
             pub const ALL: [Dataset; [$($code),+].len()] = [$(Dataset::$variant),+];
 
             /// The dataset's name (`legality`, `enforcement`, …).
@@ -116,6 +119,11 @@ ledgers! {
     Legality = 0 => legality::Legality,
     Inspections = 1 => inspections::Inspections,
     Complaints = 2 => complaints::Complaints,
+    Enforcement = 3 => enforcement::Enforcement,
+    Normative = 4 => normative::Normative,
+    Disputes = 5 => disputes::Disputes,
+    Reconsideration = 6 => reconsideration::Reconsideration,
+    Proposals = 7 => proposals::Proposals,
 }
 
 impl Dataset {

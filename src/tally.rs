@@ -326,7 +326,10 @@ pub fn detect_dataset(path: impl AsRef<Path>, options: &Options) -> Result<Datas
     }
     matches.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
     match matches.as_slice() {
-        [] => Err(file_error(FileError::UnknownDataset { found: names })),
+        [] => Err(file_error(FileError::UnknownDataset {
+            known: Dataset::ALL.map(|d| d.name().to_string()).to_vec(),
+            found: names,
+        })),
         [(d, _)] => Ok(*d),
         [(d, a), (_, b), ..] if a > b => Ok(*d),
         _ => {

@@ -9,8 +9,11 @@ use super::text::{label, line, opt, pairs};
 use super::{Cells, DatasetSpec, NOT_FILLED, PerVariant, Text, owned, vocab};
 use crate::input::header::ColumnSpec;
 use crate::options::{Period, Rounding};
-use crate::stats::change::Decimal2;
+use crate::stats::days::Days;
 use crate::stats::distinct::IdKey;
+
+/// `review_days.*`: calendar days from received to completed.
+pub type ReviewDays = Days;
 
 vocab! {
     /// The kind of reviewed document (文件类型).
@@ -326,50 +329,6 @@ pub struct Department {
     pub reviews: u64,
     /// Opinions.
     pub opinions: u64,
-}
-
-/// `review_days.*`
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ReviewDays {
-    /// Completed reviews.
-    pub count: u64,
-    /// Mean days, two decimals; null when none completed.
-    pub mean: Option<Decimal2>,
-    /// Median days (the mean of the two middle values for an even count);
-    /// null when none completed.
-    pub median: Option<Decimal2>,
-    /// Longest; null when none completed.
-    pub max: Option<i64>,
-}
-
-impl ReviewDays {
-    fn from_histogram(days: &BTreeMap<i64, u64>, rounding: Rounding) -> ReviewDays {
-        let count: u64 = days.values().sum();
-        let sum: i128 = days.iter().map(|(d, n)| *d as i128 * *n as i128).sum();
-        // The k-th smallest value (0-based).
-        let nth = |k: u64| {
-            let mut seen = 0;
-            for (d, n) in days {
-                seen += n;
-                if k < seen {
-                    return *d;
-                }
-            }
-            unreachable!("k < count")
-        };
-        let median = (count > 0).then(|| {
-            let lo = nth((count - 1) / 2);
-            let hi = nth(count / 2);
-            // (lo + hi) / 2 has at most one decimal: exact in hundredths.
-            Decimal2((lo + hi) * 50)
-        });
-        ReviewDays {
-            count,
-            mean: Decimal2::ratio(sum, count as i128, rounding),
-            median,
-            max: days.keys().next_back().copied(),
-        }
-    }
 }
 
 #[cfg(test)]

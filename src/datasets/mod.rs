@@ -4,8 +4,13 @@
 //! is written once, in this module and in the engine behind [`crate::Tally`].
 
 pub mod complaints;
+pub mod disputes;
+pub mod enforcement;
 pub mod inspections;
 pub mod legality;
+pub mod normative;
+pub mod proposals;
+pub mod reconsideration;
 pub(crate) mod text;
 
 use std::borrow::Cow;
@@ -185,13 +190,13 @@ impl<'r> Cells<'r, '_> {
         let column = self.map.index[col]
             .and_then(|i| self.map.names.get(i).cloned())
             .unwrap_or_default();
-        self.problems.push(Problem {
-            file: self.file.to_string(),
-            line: self.record.line,
+        self.problems.push(Problem::new(
+            self.file,
+            self.record.line,
             column,
-            value: value.to_string(),
+            value,
             reason,
-        });
+        ));
     }
 
     /// Whether any cell of this row has failed.
@@ -288,6 +293,12 @@ impl<'r> Cells<'r, '_> {
         self.parsed(col, false, fields::parse_count)
     }
 
+    /// An amount of money in yuan (spec 2.4), as exact fen; empty gives
+    /// None.
+    pub fn money(&mut self, col: usize) -> Option<i64> {
+        self.parsed(col, false, fields::parse_money)
+    }
+
     /// An enum cell.
     pub fn vocab<E: Vocab>(&mut self, col: usize, required: bool) -> Option<E> {
         self.parsed(col, required, |s| E::parse(s).ok_or_else(E::expected))
@@ -356,6 +367,104 @@ pub trait DatasetSpec: 'static {
     /// The figures as lines of Chinese text, labelled as the report labels
     /// them (the text output of the CLI and of `govtally_report_text`).
     fn write_text(figures: &Self::Figures, out: &mut String);
+}
+
+/// The calendar months a period touches, in order, as `(year, month)`.
+pub fn period_months(p: Period) -> Vec<(i32, u32)> {
+    let mut v = Vec::new();
+    let (mut y, mut m) = (p.start.year(), p.start.month());
+    while (y, m) <= (p.end.year(), p.end.month()) {
+        v.push((y, m));
+        (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    }
+    v
+}
+
+/// Months since year 0 of a date: (year, month) as one number.
+pub fn month_number(d: NaiveDate) -> i32 {
+    d.year() * 12 + d.month0() as i32
+}
+
+/// A count for every month a period touches, keyed `YYYY-MM` in JSON.
+/// Every month is present, zero or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ByMonth<V> {
+    first: i32,
+    values: Vec<V>,
+}
+
+impl<V: Default + Clone> ByMonth<V> {
+    /// Zero for every month of `p`.
+    pub fn new(p: Period) -> Self {
+        ByMonth {
+            first: month_number(p.start),
+            values: vec![V::default(); (month_number(p.end) - month_number(p.start) + 1) as usize],
+        }
+    }
+}
+
+impl<V> ByMonth<V> {
+    /// The value of the month of `d`; None when `d` is outside the period's
+    /// months.
+    pub fn get_mut(&mut self, d: NaiveDate) -> Option<&mut V> {
+        let i = usize::try_from(month_number(d) - self.first).ok()?;
+        self.values.get_mut(i)
+    }
+
+    /// The value of month `YYYY-MM`; None when it is not a month of the
+    /// period.
+    pub fn get(&self, year: i32, month: u32) -> Option<&V> {
+        let i = usize::try_from(year * 12 + month as i32 - 1 - self.first).ok()?;
+        self.values.get(i)
+    }
+
+    /// Adds another period's counts month by month.
+    pub fn merge(&mut self, other: ByMonth<V>, mut f: impl FnMut(&mut V, V)) {
+        for (a, b) in self.values.iter_mut().zip(other.values) {
+            f(a, b);
+        }
+    }
+
+    /// `(YYYY-MM, value)` in order.
+    pub fn iter(&self) -> impl Iterator<Item = (String, &V)> {
+        self.values.iter().enumerate().map(|(i, v)| {
+            let n = self.first + i as i32;
+            (format!("{:04}-{:02}", n.div_euclid(12), n.rem_euclid(12) + 1), v)
+        })
+    }
+}
+
+impl<V: Serialize> Serialize for ByMonth<V> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.values.len()))?;
+        for (k, v) in self.iter() {
+            m.serialize_entry(&k, v)?;
+        }
+        m.end()
+    }
+}
+
+/// Free-text group names (categories, departments, subjects) as written in
+/// a report: personal numbers masked (spec 2.4), groups whose masked names
+/// meet added together.
+pub fn masked_groups<V>(
+    groups: impl IntoIterator<Item = (String, V)>,
+    mut add: impl FnMut(&mut V, V),
+) -> std::collections::BTreeMap<String, V> {
+    let mut out = std::collections::BTreeMap::new();
+    for (k, v) in groups {
+        let k = match crate::input::mask::mask_personal(&k) {
+            Cow::Borrowed(_) => k,
+            Cow::Owned(m) => m,
+        };
+        match out.entry(k) {
+            std::collections::btree_map::Entry::Vacant(e) => {
+                e.insert(v);
+            }
+            std::collections::btree_map::Entry::Occupied(mut e) => add(e.get_mut(), v),
+        }
+    }
+    out
 }
 
 /// `YYYY-MM` of a date.

@@ -28,6 +28,7 @@ use crate::datasets::{Cells, DatasetSpec};
 use crate::error::{Error, FileError, Problem, Result};
 use crate::input::decode::{SourceEncoding, transcode_gb18030};
 use crate::input::fields::trim;
+use crate::input::mask::mask_personal;
 use crate::input::header::HeaderMap;
 use crate::input::records::{Overflow, Record, RecordLimits, Splitter};
 use crate::options::{BadRowPolicy, Options};
@@ -998,11 +999,13 @@ pub(crate) fn header_names(
     (0..rec.len())
         .map(|i| {
             let raw = rec.field(i).unwrap_or(&[]);
+            // A header cell is shown in messages; personal numbers never
+            // are (and no alias holds a run of 11 digits to be hidden).
             enc.decode_field(raw)
-                .map(|s| trim(&s).to_string())
+                .map(|s| mask_personal(trim(&s)).into_owned())
                 .map_err(|reason| FileError::HeaderEncoding {
                     column: i + 1,
-                    value: enc.escape_invalid(raw),
+                    value: mask_personal(&enc.escape_invalid(raw)).into_owned(),
                     reason,
                 })
         })
@@ -1023,12 +1026,8 @@ pub(crate) fn is_blank(rec: &Record<'_>, enc: SourceEncoding) -> bool {
 /// quote, fewer fields than the header, or non-empty fields past its end.
 fn shape_problem(rec: &Record<'_>, ctx: &Context<'_>) -> Option<Problem> {
     let enc = ctx.enc;
-    let problem = |column: String, value: String, reason: String| Problem {
-        file: ctx.file.to_string(),
-        line: rec.line,
-        column,
-        value,
-        reason,
+    let problem = |column: String, value: String, reason: String| {
+        Problem::new(ctx.file, rec.line, column, value, reason)
     };
     if let Some(o) = rec.overflow {
         let joined = rec.joined();
@@ -1047,7 +1046,7 @@ fn shape_problem(rec: &Record<'_>, ctx: &Context<'_>) -> Option<Problem> {
         };
         return Some(problem(
             String::new(),
-            shown.chars().take(80).collect(),
+            mask_personal(&shown).chars().take(80).collect(),
             reason.to_string(),
         ));
     }

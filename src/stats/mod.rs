@@ -2,5 +2,6 @@
 //! and collision-proof distinct sets.
 
 pub mod change;
+pub mod days;
 pub mod distinct;
 pub mod groups;
