@@ -21,6 +21,11 @@ fn sample(dataset: Dataset) -> Report {
             data("信访咨询件登记2022.csv"),
             data("信访咨询件登记2023.csv"),
         ],
+        Dataset::Enforcement => vec![data("劳动保障监察执法台账2023.csv")],
+        Dataset::Normative => vec![data("行政规范性文件管理台账.csv")],
+        Dataset::Disputes => vec![data("劳动人事争议案件台账2021-2023.csv")],
+        Dataset::Reconsideration => vec![data("行政复议与行政诉讼案件台账2022-2023.csv")],
+        Dataset::Proposals => vec![data("建议提案办理台账2022-2023.csv")],
     };
     tally_files(dataset, &files, &Options::default().year(2023).unwrap()).unwrap()
 }

@@ -205,7 +205,9 @@ impl DatasetSpec for Disputes {
         let closed = c.date(CLOSED, false).map(|d| d.date);
         let closed_unreadable = c.problems.len() > before;
         let hearing = c.date(HEARING_AT, false);
-        let mode = c.vocab(HEARING_MODE, false).unwrap_or(HearingMode::Unrecorded);
+        let mode = c
+            .vocab(HEARING_MODE, false)
+            .unwrap_or(HearingMode::Unrecorded);
         if let (Some(r), Some(d)) = (registered, closed)
             && d < r.date
         {

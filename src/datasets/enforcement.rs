@@ -142,7 +142,9 @@ impl DatasetSpec for Enforcement {
         let id = c.required_text(ACTION_ID);
         let date = c.date(ACTION_DATE, true);
         let action = c.vocab(ACTION_TYPE, true);
-        let kind = c.vocab(TARGET_KIND, false).unwrap_or(TargetKind::Unrecorded);
+        let kind = c
+            .vocab(TARGET_KIND, false)
+            .unwrap_or(TargetKind::Unrecorded);
         // Ids and names are keyed apart: a name that happens to spell
         // someone's id is another target.
         let target = match c.text(TARGET_ID) {

@@ -429,7 +429,10 @@ impl<V> ByMonth<V> {
     pub fn iter(&self) -> impl Iterator<Item = (String, &V)> {
         self.values.iter().enumerate().map(|(i, v)| {
             let n = self.first + i as i32;
-            (format!("{:04}-{:02}", n.div_euclid(12), n.rem_euclid(12) + 1), v)
+            (
+                format!("{:04}-{:02}", n.div_euclid(12), n.rem_euclid(12) + 1),
+                v,
+            )
         })
     }
 }
