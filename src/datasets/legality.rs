@@ -336,30 +336,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn review_days_by_hand() {
-        // 1, 3, 3, 10 → mean 17/4 = 4.25, median (3+3)/2 = 3, max 10
-        let h: BTreeMap<i64, u64> = [(1, 1), (3, 2), (10, 1)].into();
-        let r = ReviewDays::from_histogram(&h, Rounding::HalfAwayFromZero);
-        assert_eq!(r.count, 4);
-        assert_eq!(r.mean, Some(Decimal2(425)));
-        assert_eq!(r.median, Some(Decimal2(300)));
-        assert_eq!(r.max, Some(10));
-        // 2, 5 → median 3.5; 1, 2, 2 → mean 5/3 = 1.67
-        let h: BTreeMap<i64, u64> = [(2, 1), (5, 1)].into();
-        assert_eq!(
-            ReviewDays::from_histogram(&h, Rounding::HalfEven).median,
-            Some(Decimal2(350))
-        );
-        let h: BTreeMap<i64, u64> = [(1, 1), (2, 2)].into();
-        assert_eq!(
-            ReviewDays::from_histogram(&h, Rounding::HalfEven).mean,
-            Some(Decimal2(167))
-        );
-        let r = ReviewDays::from_histogram(&BTreeMap::new(), Rounding::HalfEven);
-        assert_eq!((r.count, r.mean, r.median, r.max), (0, None, None, None));
-    }
-
-    #[test]
     fn vocabularies() {
         use crate::datasets::Vocab;
         assert_eq!(
