@@ -112,6 +112,16 @@ pub enum govtally_dataset {
     GOVTALLY_DATASET_INSPECTIONS = 1,
     /// 信访咨询件登记 (`complaints`).
     GOVTALLY_DATASET_COMPLAINTS = 2,
+    /// 劳动保障监察执法台账 (`enforcement`).
+    GOVTALLY_DATASET_ENFORCEMENT = 3,
+    /// 行政规范性文件管理台账 (`normative`).
+    GOVTALLY_DATASET_NORMATIVE = 4,
+    /// 劳动人事争议案件台账 (`disputes`).
+    GOVTALLY_DATASET_DISPUTES = 5,
+    /// 行政复议与行政诉讼案件台账 (`reconsideration`).
+    GOVTALLY_DATASET_RECONSIDERATION = 6,
+    /// 建议提案办理台账 (`proposals`).
+    GOVTALLY_DATASET_PROPOSALS = 7,
 }
 
 impl govtally_dataset {
@@ -428,9 +438,10 @@ pub unsafe extern "C" fn govtally_last_error(
     catch_unwind(AssertUnwindSafe(run)).unwrap_or(GOVTALLY_PANIC)
 }
 
-/// Finds a dataset by name: `legality`, `inspections`, `complaints` (any
-/// case) or its Chinese title (`合法性审查台账`, `双随机一公开抽查记录`,
-/// `信访咨询件登记`). Writes `*out` on success only.
+/// Finds a dataset by name — `legality`, `inspections`, `complaints`,
+/// `enforcement`, `normative`, `disputes`, `reconsideration`, `proposals`
+/// (any case) — or by its Chinese title (`合法性审查台账`, …, the titles of
+/// `govtally_dataset`). Writes `*out` on success only.
 ///
 /// Thread safety: safe from any thread.
 ///

@@ -37,6 +37,26 @@ fn checked_in_header_is_current() {
     );
 }
 
+/// Every ledger of the registry has its constant in the header, with the
+/// registry's value: adding a ledger without its C constant fails here.
+#[test]
+fn header_lists_every_dataset_with_its_registry_value() {
+    let header =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("include/govtally.h"))
+            .unwrap();
+    for d in govtally::Dataset::ALL {
+        let line = format!(
+            "GOVTALLY_DATASET_{} = {},",
+            d.name().to_ascii_uppercase(),
+            d.code()
+        );
+        assert!(
+            header.lines().any(|l| l.trim() == line),
+            "include/govtally.h has no `{line}`: add the constant to govtally_dataset in src/ffi.rs"
+        );
+    }
+}
+
 /// The value of `#define NAME value` in the checked-in header.
 fn define(header: &str, name: &str) -> u32 {
     header

@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use super::text::{self, label, line, pct};
-use super::{Cells, DatasetSpec, NOT_FILLED, PerVariant, Text, owned, vocab};
+use super::{Cells, DatasetSpec, NOT_FILLED, PerVariant, Text, masked_groups, owned, vocab};
 use crate::input::header::ColumnSpec;
 use crate::options::{Period, Rounding};
 use crate::stats::change::{Change, Decimal2};
@@ -193,7 +193,13 @@ impl DatasetSpec for Complaints {
 
     fn figures(acc: Acc, rounding: Rounding) -> ComplaintFigures {
         let change = |p: &Pair| Change::new(p[0], p[1], rounding);
-        let grouped = |g: Groups<Pair>| g.into_sorted(|p| change(&p));
+        let grouped = |g: Groups<Pair>| {
+            let pairs = masked_groups(g.into_sorted(|p| p), |a: &mut Pair, b: Pair| {
+                a[0] += b[0];
+                a[1] += b[1];
+            });
+            pairs.into_iter().map(|(k, p)| (k, change(&p))).collect()
+        };
         let months_of = |p: Period| -> Vec<(i32, u32)> {
             let mut v = Vec::new();
             let (mut y, mut m) = (p.start.year(), p.start.month());

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::text::{label, line, pairs, pct};
-use super::{Cells, DatasetSpec, PerVariant, Text, month_key, owned, vocab};
+use super::{Cells, DatasetSpec, PerVariant, Text, masked_groups, month_key, owned, vocab};
 use crate::input::fields::split_list;
 use crate::input::header::ColumnSpec;
 use crate::options::{Period, Rounding};
@@ -240,7 +240,7 @@ impl DatasetSpec for Inspections {
                 inspections: acc.inspections,
                 distinct: acc.objects.len() as u64,
             },
-            partners,
+            partners: masked_groups(partners, |a, b| *a += b),
             issue_rate_pct: Decimal2::percent(issues as i128, acc.inspections as i128, rounding),
             results: acc.results,
         }

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::text::{label, line, opt, pairs};
-use super::{Cells, DatasetSpec, NOT_FILLED, PerVariant, Text, owned, vocab};
+use super::{Cells, DatasetSpec, NOT_FILLED, PerVariant, Text, masked_groups, owned, vocab};
 use crate::input::header::ColumnSpec;
 use crate::options::{Period, Rounding};
 use crate::stats::days::Days;
@@ -244,7 +244,10 @@ impl DatasetSpec for Legality {
                 by_type: acc.opinions,
             },
             conclusions: acc.conclusions,
-            departments: acc.departments,
+            departments: masked_groups(acc.departments, |a, b| {
+                a.reviews += b.reviews;
+                a.opinions += b.opinions;
+            }),
             review_days: ReviewDays::from_histogram(&acc.days, rounding),
         }
     }

@@ -19,9 +19,9 @@ vocab! {
         /// 行政复议
         Reconsideration = "reconsideration" ["行政复议"],
         /// 一审行政诉讼
-        LitigationFirst = "litigation_first" ["行政诉讼", "一审行政诉讼", "行政诉讼一审"],
+        LitigationFirst = "litigation_first" ["一审行政诉讼", "行政诉讼", "行政诉讼一审"],
         /// 二审行政诉讼
-        LitigationAppeal = "litigation_appeal" ["二审", "行政诉讼二审", "上诉"],
+        LitigationAppeal = "litigation_appeal" ["行政诉讼二审", "二审", "上诉"],
     }
 }
 

@@ -111,6 +111,11 @@ static void test_status_str(void) {
     CHECK(GOVTALLY_DATASET_LEGALITY == 0);
     CHECK(GOVTALLY_DATASET_INSPECTIONS == 1);
     CHECK(GOVTALLY_DATASET_COMPLAINTS == 2);
+    CHECK(GOVTALLY_DATASET_ENFORCEMENT == 3);
+    CHECK(GOVTALLY_DATASET_NORMATIVE == 4);
+    CHECK(GOVTALLY_DATASET_DISPUTES == 5);
+    CHECK(GOVTALLY_DATASET_RECONSIDERATION == 6);
+    CHECK(GOVTALLY_DATASET_PROPOSALS == 7);
     CHECK(sizeof(govtally_status) == 4);
     CHECK(sizeof(govtally_dataset) == 4);
 }
@@ -124,6 +129,16 @@ static void test_dataset_from_name(void) {
     CHECK(d == GOVTALLY_DATASET_INSPECTIONS);
     CHECK_STATUS(govtally_dataset_from_name("信访咨询件登记", &d), GOVTALLY_OK);
     CHECK(d == GOVTALLY_DATASET_COMPLAINTS);
+    CHECK_STATUS(govtally_dataset_from_name("enforcement", &d), GOVTALLY_OK);
+    CHECK(d == GOVTALLY_DATASET_ENFORCEMENT);
+    CHECK_STATUS(govtally_dataset_from_name("Normative", &d), GOVTALLY_OK);
+    CHECK(d == GOVTALLY_DATASET_NORMATIVE);
+    CHECK_STATUS(govtally_dataset_from_name("劳动人事争议案件台账", &d), GOVTALLY_OK);
+    CHECK(d == GOVTALLY_DATASET_DISPUTES);
+    CHECK_STATUS(govtally_dataset_from_name("reconsideration", &d), GOVTALLY_OK);
+    CHECK(d == GOVTALLY_DATASET_RECONSIDERATION);
+    CHECK_STATUS(govtally_dataset_from_name("建议提案办理台账", &d), GOVTALLY_OK);
+    CHECK(d == GOVTALLY_DATASET_PROPOSALS);
     d = (govtally_dataset)77;
     CHECK_STATUS(govtally_dataset_from_name("nonsense", &d), GOVTALLY_INVALID_ARGUMENT);
     CHECK(d == 77); /* untouched on failure */
@@ -242,7 +257,7 @@ static void test_tally_states(void) {
 
     /* invalid datasets are errors, never undefined behaviour */
     t = sentinel;
-    CHECK_STATUS(govtally_tally_new(3, NULL, &t), GOVTALLY_INVALID_ARGUMENT);
+    CHECK_STATUS(govtally_tally_new(8, NULL, &t), GOVTALLY_INVALID_ARGUMENT); /* one past the last */
     CHECK_STATUS(govtally_tally_new(-1, NULL, &t), GOVTALLY_INVALID_ARGUMENT);
     CHECK_STATUS(govtally_tally_new((govtally_dataset)INT32_MAX, NULL, &t), GOVTALLY_INVALID_ARGUMENT);
     CHECK(t == sentinel);

@@ -18,6 +18,8 @@ static const char LEGALITY[] = "合法性审查台账2023.csv";
 static const char INSPECTIONS[] = "双随机抽查记录2023.csv";
 static const char COMPLAINTS_2022[] = "信访咨询件登记2022.csv";
 static const char COMPLAINTS_2023[] = "信访咨询件登记2023.csv";
+static const char ENFORCEMENT[] = "劳动保障监察执法台账2023.csv";
+static const char DISPUTES[] = "劳动人事争议案件台账2021-2023.csv";
 
 static void path_of(char *buf, size_t cap, const char *name) {
     snprintf(buf, cap, "%s/%s", data_dir, name);
@@ -183,6 +185,49 @@ static void check_complaints(const govtally_report *r) {
     }
 }
 
+/* The report's Chinese text in a new malloc'ed string. */
+static char *text_of(const govtally_report *r) {
+    uint64_t needed = 0;
+    char *buf;
+    if (govtally_report_text(r, NULL, 0, &needed) != GOVTALLY_BUFFER_TOO_SMALL) {
+        return NULL;
+    }
+    buf = (char *)malloc((size_t)needed);
+    if (buf != NULL && govtally_report_text(r, (uint8_t *)buf, needed, NULL) != GOVTALLY_OK) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+static void check_enforcement(const govtally_report *r) {
+    char *text;
+    CHECK(get_i64(r, "by_type.handling_decision.actions") == 92);
+    CHECK(get_i64(r, "by_type.penalty.by_kind.enterprise.targets") == 31);
+    CHECK(get_i64(r, "by_type.credit_deduction.actions") == 72);
+    CHECK(get_i64(r, "by_type.interview.actions") == 27);
+    CHECK(get_i64(r, "by_type.penalty.by_kind.person.actions") == 38);
+    CHECK(get_i64(r, "by_type.police_transfer.actions") == 4);
+    CHECK(get_i64(r, "by_type.risk_resolved.actions") == 14);
+    CHECK(get_i64(r, "rows.read") == 297);
+    CHECK(get_i64(r, "rows.duplicates") == 4);
+    text = text_of(r);
+    CHECK(text != NULL && strstr(text, "【劳动保障监察执法台账】2023-01-01 至 2023-12-31") != NULL);
+    CHECK(text != NULL && strstr(text, "行政处理决定：92 起") != NULL);
+    free(text);
+}
+
+static void check_disputes(const govtally_report *r) {
+    CHECK(get_i64(r, "registered.by_venue_type.station") == 2630);
+    CHECK(get_i64(r, "closed.by_venue_type.station") == 1594);
+    CHECK(get_i64(r, "arbitration.concluded") == 421);
+    CHECK(get_i64(r, "hearings.by_month.2023-12.weekend") == 28);
+    CHECK(get_i64(r, "hearings.digital_to_date") == 1771);
+    CHECK(get_f64(r, "mediation.success_rate_pct") == 95.26);
+    CHECK(get_i64(r, "rows.read") == 5067);
+    CHECK(get_i64(r, "rows.counted") == 4907);
+}
+
 int main(int argc, char **argv) {
     static const uint64_t chunks[] = {1, 2, 3, 7, 4096};
     const char *legality[1];
@@ -195,6 +240,35 @@ int main(int argc, char **argv) {
     if (argc > 1) {
         data_dir = argv[1];
     }
+    {
+        const char *enforcement[1];
+        const char *disputes[1];
+        enforcement[0] = ENFORCEMENT;
+        disputes[0] = DISPUTES;
+
+        /* enforcement: UTF-8 with BOM, money in every written form */
+        o = options_2023(NULL);
+        whole = by_path(GOVTALLY_DATASET_ENFORCEMENT, o, enforcement, 1);
+        check_enforcement(whole);
+        r = streamed(GOVTALLY_DATASET_ENFORCEMENT, o, enforcement, 1, 7);
+        check_enforcement(r);
+        same_json(whole, r);
+        govtally_report_free(r);
+        govtally_report_free(whole);
+        govtally_options_free(o);
+
+        /* disputes: UTF-16LE with tabs, three dates per row */
+        o = options_2023(NULL);
+        whole = by_path(GOVTALLY_DATASET_DISPUTES, o, disputes, 1);
+        check_disputes(whole);
+        r = streamed(GOVTALLY_DATASET_DISPUTES, o, disputes, 1, 4096);
+        check_disputes(r);
+        same_json(whole, r);
+        govtally_report_free(r);
+        govtally_report_free(whole);
+        govtally_options_free(o);
+    }
+
     legality[0] = LEGALITY;
     inspections[0] = INSPECTIONS;
     complaints[0] = COMPLAINTS_2022;

@@ -61,6 +61,8 @@ public final class Govtally {
         void govtally_tally_free(Pointer tally);
 
         int govtally_report_json(Pointer report, byte[] buf, long cap, LongByReference needed);
+
+        int govtally_report_text(Pointer report, byte[] buf, long cap, LongByReference needed);
         int govtally_report_get_i64(Pointer report, byte[] path, LongByReference out);
         int govtally_report_get_f64(Pointer report, byte[] path, DoubleByReference out);
         void govtally_report_free(Pointer report);
@@ -88,7 +90,8 @@ public final class Govtally {
 
     /** The datasets (govtally_dataset). */
     public enum Dataset {
-        LEGALITY(0), INSPECTIONS(1), COMPLAINTS(2);
+        LEGALITY(0), INSPECTIONS(1), COMPLAINTS(2), ENFORCEMENT(3), NORMATIVE(4), DISPUTES(5),
+        RECONSIDERATION(6), PROPOSALS(7);
 
         final int value;
 
@@ -347,6 +350,18 @@ public final class Govtally {
             }
             byte[] buf = new byte[Math.toIntExact(needed.getValue())];
             check(LIB.govtally_report_json(live(), buf, buf.length, needed));
+            return fromC(buf, needed.getValue());
+        }
+
+        /** The report as Chinese text, labelled as the annual report labels its figures. */
+        public String text() {
+            LongByReference needed = new LongByReference();
+            int s = LIB.govtally_report_text(live(), null, 0, needed);
+            if (s != BUFFER_TOO_SMALL) {
+                check(s);
+            }
+            byte[] buf = new byte[Math.toIntExact(needed.getValue())];
+            check(LIB.govtally_report_text(live(), buf, buf.length, needed));
             return fromC(buf, needed.getValue());
         }
 

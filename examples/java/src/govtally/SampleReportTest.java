@@ -97,12 +97,23 @@ public final class SampleReportTest {
         status(() -> r.getLong("total.nothing"), Govtally.NO_SUCH_FIGURE, how + " missing figure");
     }
 
+    private static void checkEnforcement(Report r, String how) {
+        eq(r.getLong("by_type.handling_decision.actions"), 92, how + " handling decisions");
+        eq(r.getLong("by_type.penalty.by_kind.enterprise.targets"), 31, how + " enterprises penalised");
+        eq(r.getLong("by_type.credit_deduction.actions"), 72, how + " credit deductions");
+        eq(r.getLong("by_type.interview.actions"), 27, how + " interviews");
+        eq(r.getLong("by_type.penalty.by_kind.person.actions"), 38, how + " penalties on persons");
+        eq(r.getLong("by_type.police_transfer.actions"), 4, how + " police transfers");
+        eq(r.getLong("by_type.risk_resolved.actions"), 14, how + " risks resolved");
+    }
+
     public static void main(String[] args) throws IOException {
         Path data = Paths.get(args.length > 0 ? args[0] : "examples/data");
         Path legality = data.resolve("合法性审查台账2023.csv");
         Path inspections = data.resolve("双随机抽查记录2023.csv");
         Path complaints2022 = data.resolve("信访咨询件登记2022.csv");
         Path complaints2023 = data.resolve("信访咨询件登记2023.csv");
+        Path enforcement = data.resolve("劳动保障监察执法台账2023.csv");
 
         Govtally.checkAbi();
         check(Govtally.version().matches("\\d+\\.\\d+\\.\\d+"), "version " + Govtally.version());
@@ -110,6 +121,8 @@ public final class SampleReportTest {
         check(Govtally.statusString(99).equals("unknown status"), "status string of 99");
         check(Dataset.fromName("complaints") == Dataset.COMPLAINTS, "dataset from name");
         check(Dataset.fromName("合法性审查台账") == Dataset.LEGALITY, "dataset from Chinese title");
+        check(Dataset.fromName("proposals") == Dataset.PROPOSALS, "dataset from name (proposals)");
+        check(Dataset.fromName("劳动保障监察执法台账") == Dataset.ENFORCEMENT, "dataset from title (enforcement)");
         status(() -> Dataset.fromName("nope"), Govtally.INVALID_ARGUMENT, "unknown dataset name");
 
         try (Options options = new Options().year(2023)) {
@@ -124,6 +137,25 @@ public final class SampleReportTest {
             r = streamed(Dataset.LEGALITY, options, legality);
             try {
                 checkLegality(r, "legality (4 KiB chunks)");
+            } finally {
+                r.close();
+            }
+
+            r = byPath(Dataset.ENFORCEMENT, options, enforcement);
+            String enforcementJson;
+            try {
+                checkEnforcement(r, "enforcement (file)");
+                enforcementJson = r.json();
+                String text = r.text();
+                check(text.startsWith("【劳动保障监察执法台账】2023-01-01 至 2023-12-31\n"), "enforcement text title");
+                check(text.contains("行政处理决定：92 起"), "enforcement text figure");
+            } finally {
+                r.close();
+            }
+            r = streamed(Dataset.ENFORCEMENT, options, enforcement);
+            try {
+                checkEnforcement(r, "enforcement (4 KiB chunks)");
+                check(r.json().equals(enforcementJson), "enforcement JSON: chunks = file");
             } finally {
                 r.close();
             }
