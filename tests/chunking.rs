@@ -78,3 +78,43 @@ fn re_encodings_give_the_same_report() {
     assert_eq!(assert_chunking_invariant(Dataset::Complaints, &[&be]), base);
     assert_eq!(assert_chunking_invariant(Dataset::Complaints, &[&gb]), base);
 }
+
+#[test]
+fn the_five_newer_ledgers() {
+    let cases: [(Dataset, &str, &str, i64); 5] = [
+        (
+            Dataset::Enforcement,
+            "劳动保障监察执法台账2023.csv",
+            "by_type.handling_decision.actions",
+            92,
+        ),
+        (
+            Dataset::Normative,
+            "行政规范性文件管理台账.csv",
+            "cleanup.total",
+            35,
+        ),
+        (
+            Dataset::Disputes,
+            "劳动人事争议案件台账2021-2023.csv",
+            "hearings.digital_to_date",
+            1771,
+        ),
+        (
+            Dataset::Reconsideration,
+            "行政复议与行政诉讼案件台账2022-2023.csv",
+            "by_type.litigation_first.mediated_before_filing",
+            2,
+        ),
+        (
+            Dataset::Proposals,
+            "建议提案办理台账2022-2023.csv",
+            "by_type.cppcc_proposal.assist",
+            20,
+        ),
+    ];
+    for (dataset, file, path, want) in cases {
+        let r = assert_chunking_invariant(dataset, &[&read(file)]);
+        assert_eq!(r.figure(path), Some(want.into()), "{dataset}");
+    }
+}

@@ -69,6 +69,42 @@ fn sample_exports() {
     let b = read("信访咨询件登记2023.csv");
     let r = assert_same_everywhere(Dataset::Complaints, &[&a, &b], false);
     assert_eq!(r.figure("total.change_pct"), Some((-33.16).into()));
+    let newer = [
+        (
+            Dataset::Enforcement,
+            "劳动保障监察执法台账2023.csv",
+            "targets.distinct",
+            170,
+        ),
+        (
+            Dataset::Normative,
+            "行政规范性文件管理台账.csv",
+            "issued.total",
+            2,
+        ),
+        (
+            Dataset::Disputes,
+            "劳动人事争议案件台账2021-2023.csv",
+            "registered.by_venue_type.station",
+            2630,
+        ),
+        (
+            Dataset::Reconsideration,
+            "行政复议与行政诉讼案件台账2022-2023.csv",
+            "lost",
+            0,
+        ),
+        (
+            Dataset::Proposals,
+            "建议提案办理台账2022-2023.csv",
+            "replied.on_time",
+            36,
+        ),
+    ];
+    for (dataset, file, path, want) in newer {
+        let r = assert_same_everywhere(dataset, &[&read(file)], false);
+        assert_eq!(r.figure(path), Some(want.into()), "{dataset}");
+    }
 }
 
 /// 3000 complaints where every 7th has a quoted multi-line category, every
