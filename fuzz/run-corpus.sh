@@ -3,7 +3,7 @@
 # then a few thousand fixed-seed mutations, deterministically and briefly.
 # Exits non-zero when any target crashes. Needs cargo-fuzz; on a stable
 # toolchain RUSTC_BOOTSTRAP=1 is set here.
-#   bash fuzz/run-corpus.sh            # all targets
+#   bash fuzz/run-corpus.sh            # every target `cargo fuzz list` names
 #   bash fuzz/run-corpus.sh decode ffi # some
 set -u
 cd "$(dirname "$0")"
@@ -11,7 +11,7 @@ export RUSTC_BOOTSTRAP=1
 RUNS=${FUZZ_RUNS:-2000}
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(decode records fields tally_legality tally_inspections tally_complaints ffi)
+    mapfile -t targets < <(cargo fuzz list)
 fi
 cargo fuzz build >/dev/null 2>build.log || { cat build.log; echo "fuzz: build failed"; exit 1; }
 passed=0

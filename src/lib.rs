@@ -3,7 +3,10 @@
 //! Exact figures for the annual rule-of-law government report
 //! (法治政府建设年度报告) from the CSV exports of business ledgers:
 //! legality reviews, "double random, one public" inspections, petitions and
-//! consultations — accounting for every row.
+//! consultations, enforcement actions, normative documents, labour disputes,
+//! reconsideration and litigation, deputies' suggestions — accounting for
+//! every row. The ledgers are listed once, in the registry behind
+//! [`Dataset`]; each is one module of [`datasets`].
 //!
 //! Exports are read as they really are: GB18030/GBK, UTF-8 with or without
 //! BOM, UTF-16 "Unicode text" with tabs; Chinese dates, 是/否 flags,

@@ -432,8 +432,65 @@ fn seed_figures_from_examples() {
     int(c, "total.current", 1270);
     int(c, "total.previous", 1900);
     dec(c, "total.change_pct", -33.16);
+    // The seed table of spec section 1, the five newer ledgers.
+    let e = at(&v, "datasets.enforcement");
+    int(e, "by_type.handling_decision.actions", 92);
+    int(e, "by_type.penalty.by_kind.enterprise.targets", 31);
+    int(e, "by_type.credit_deduction.actions", 72);
+    int(e, "by_type.interview.actions", 27);
+    int(e, "by_type.penalty.by_kind.person.actions", 38);
+    int(e, "by_type.police_transfer.actions", 4);
+    int(e, "by_type.risk_resolved.actions", 14);
+    let n = at(&v, "datasets.normative");
+    int(n, "issued.total", 2);
+    int(n, "issued.reviewed", 2);
+    int(n, "issued.published", 2);
+    int(n, "cleanup.total", 35);
+    int(n, "cleanup.by_result.valid", 20);
+    int(n, "cleanup.repealed_or_expired", 15);
+    text(n, "cleanup.issued_before", "2023-06-01");
+    let d = at(&v, "datasets.disputes");
+    int(d, "registered.by_venue_type.station", 2630);
+    int(d, "closed.by_venue_type.station", 1594);
+    int(d, "arbitration.concluded", 421);
+    int(d, "hearings.by_month.2023-12.weekend", 28);
+    int(d, "hearings.digital_to_date", 1771);
+    assert!(at(d, "mediation.success_rate_pct").as_f64().unwrap() >= 95.0);
+    let r = at(&v, "datasets.reconsideration");
+    for (path, want) in [
+        ("by_type.reconsideration.new", 2),
+        ("by_type.reconsideration.pending", 1),
+        ("by_type.reconsideration.concluded", 1),
+        ("by_type.reconsideration.mediated_before_filing", 1),
+        ("by_type.litigation_first.new", 2),
+        ("by_type.litigation_first.pending", 1),
+        ("by_type.litigation_first.concluded", 1),
+        ("by_type.litigation_first.mediated_before_filing", 2),
+        ("lost", 0),
+    ] {
+        int(r, path, want);
+    }
+    for subject in ["工伤认定", "工龄认定", "社会保险"] {
+        assert!(at(r, "by_subject").get(subject).is_some(), "{subject}");
+    }
+    dec(r, "head_appearance.rate_pct", 100.0);
+    let pr = at(&v, "datasets.proposals");
+    for (path, want) in [
+        ("by_type.npc_suggestion.total", 15),
+        ("by_type.npc_suggestion.lead", 2),
+        ("by_type.npc_suggestion.assist", 13),
+        ("by_type.npc_intersession.total", 1),
+        ("by_type.npc_intersession.lead", 1),
+        ("by_type.cppcc_proposal.total", 22),
+        ("by_type.cppcc_proposal.lead", 2),
+        ("by_type.cppcc_proposal.assist", 20),
+    ] {
+        int(pr, path, want);
+    }
+    dec(pr, "replied.on_time_pct", 100.0);
+    dec(pr, "satisfaction.rate_pct", 100.0);
     // The README: no blank lines or rejected rows in the samples.
-    for d in ["legality", "inspections", "complaints"] {
+    for d in govtally::Dataset::ALL.map(|d| d.name()) {
         int(&v, &format!("datasets.{d}.rows.blank"), 0);
         int(&v, &format!("datasets.{d}.rows.rejected"), 0);
     }

@@ -626,3 +626,41 @@ fn names_titles_and_text_for_every_ledger() {
         "{text}"
     );
 }
+
+/// docs/columns.md lists every ledger, and every key and alias of each, in
+/// that ledger's section.
+#[test]
+fn the_columns_page_lists_every_key_and_alias() {
+    let page = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/columns.md"),
+    )
+    .unwrap();
+    for d in Dataset::ALL {
+        let head = format!("## `{}` — {}", d.name(), d.title());
+        let start = page
+            .find(&head)
+            .unwrap_or_else(|| panic!("docs/columns.md has no section `{head}`"));
+        let section = &page[start..];
+        let section = &section[..section[3..].find("\n## ").map_or(section.len(), |i| i + 3)];
+        for c in d.columns() {
+            let row = section
+                .lines()
+                .find(|l| l.starts_with(&format!("| {} |", c.key)))
+                .unwrap_or_else(|| panic!("{d}: no row for `{}`", c.key));
+            for a in c.aliases {
+                assert!(
+                    row.contains(a),
+                    "{d}.{}: alias {a} missing from `{row}`",
+                    c.key
+                );
+            }
+            let required = row.split('|').nth(4).unwrap_or("").trim();
+            assert_eq!(
+                required.starts_with("yes"),
+                c.required,
+                "{d}.{}: `{row}`",
+                c.key
+            );
+        }
+    }
+}
