@@ -2,10 +2,12 @@
 //! change a report; the row invariant always holds; the date, flag and
 //! count parsers agree with independent references (times with UTC offsets
 //! with chrono's RFC 3339 parser); percentages agree with exact rational
-//! arithmetic. Case counts are kept modest so the file runs
+//! arithmetic; amounts read back exactly; masking agrees with a
+//! char-by-char reference; no value parser panics. Case counts are kept modest so the file runs
 //! in seconds; raise them with PROPTEST_CASES.
 
-use govtally::fields::{parse_bool, parse_count, parse_date_time};
+use govtally::fields::{parse_bool, parse_count, parse_date_time, parse_money};
+use govtally::input::mask::mask_personal;
 use govtally::stats::change::Change;
 use govtally::{BadRowPolicy, Dataset, Options, Rounding, Tally};
 use proptest::prelude::*;
@@ -590,5 +592,124 @@ proptest! {
             parse_date_time(&input).unwrap_err(),
             format!("{text} looks like an Excel date serial number for {date}; format the column as a date in Excel and export again")
         );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Never a panic, whatever the text; masking against a char-by-char reference
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 5000, ..ProptestConfig::default() })]
+
+    /// (g) Every value parser returns, Ok or Err, on text made of the
+    /// characters their grammars use (where the edge cases are) and on any
+    /// text at all.
+    #[test]
+    fn value_parsers_never_panic(
+        near in "[0-9０-９:：.．,，+\\-－ZzTtAPMapm上下午时分秒年月日号¥￥元Xx \u{3000}]{0,40}",
+        any_text in any::<String>(),
+    ) {
+        for s in [&near, &any_text] {
+            let _ = parse_date_time(s);
+            let _ = parse_count(s);
+            let _ = parse_money(s);
+            let _ = mask_personal(s);
+        }
+    }
+
+    /// (g) Amounts: any number of fen written as yuan, with or without
+    /// separators, decimals, signs and full-width digits, reads back
+    /// exactly.
+    #[test]
+    fn money_reads_back_exactly(
+        fen in prop_oneof![0u64..100_000, 0u64..=1_000_000_000_000_000],
+        sep in prop::sample::select(vec!["", ",", "，"]),
+        decimals in 0u8..3, wide in any::<bool>(),
+        prefix in prop::sample::select(vec!["", "¥", "￥", "¥ "]),
+        suffix in prop::sample::select(vec!["", "元", " 元"]),
+    ) {
+        let (yuan, cents) = (fen / 100, fen % 100);
+        // Fewer decimals can only be written when the dropped ones are 0.
+        let decimals = match decimals {
+            0 if cents != 0 => 2,
+            1 if cents % 10 != 0 => 2,
+            d => d,
+        };
+        let frac = match decimals {
+            0 => String::new(),
+            1 => format!(".{}", cents / 10),
+            _ => format!(".{cents:02}"),
+        };
+        let number = format!("{}{frac}", with_separators(yuan, sep));
+        let number = if wide { full_width(&number) } else { number };
+        let text = format!("{prefix}{number}{suffix}");
+        prop_assert_eq!(parse_money(&text), Ok(fen as i64), "{}", text);
+    }
+}
+
+/// Masking by chars, the plain way, to check the byte scan against.
+fn mask_reference(s: &str) -> String {
+    let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !digit(chars[i]) {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && digit(chars[i]) {
+            i += 1;
+        }
+        let first_is_one = matches!(chars[start], '1' | '１');
+        let check_letter = chars
+            .get(i)
+            .is_some_and(|c| matches!(c, 'X' | 'x' | 'Ｘ' | 'ｘ'));
+        let (end, keep) = match i - start {
+            11 if first_is_one => (i, Some((3, 4))),
+            18 => (i, Some((6, 4))),
+            17 if check_letter => (i + 1, Some((6, 4))),
+            _ => (i, None),
+        };
+        for (k, &c) in chars[start..end].iter().enumerate() {
+            let hidden = keep.is_some_and(|(head, tail)| k >= head && k < end - start - tail);
+            out.push(match (hidden, c.is_ascii()) {
+                (false, _) => c,
+                (true, true) => '*',
+                (true, false) => '＊',
+            });
+        }
+        i = end;
+    }
+    out
+}
+
+fn mask_pieces() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        "1[0-9]{10}",
+        "[0-9]{17}[0-9Xxｘ]",
+        "１[０-９]{10}",
+        "[0-9０-９]{1,20}",
+        "[a-zXx话：号 \\-]{0,3}",
+    ];
+    prop::collection::vec(piece, 0..6).prop_map(|p| p.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 5000, ..ProptestConfig::default() })]
+
+    /// (g) The byte scan masks exactly what the char-by-char reference
+    /// masks, borrows exactly when nothing changes, keeps the number of
+    /// characters, and leaves nothing to mask a second time.
+    #[test]
+    fn masking_agrees_with_reference(s in mask_pieces()) {
+        let got = mask_personal(&s);
+        let want = mask_reference(&s);
+        prop_assert_eq!(got.as_ref(), want.as_str(), "{}", s);
+        prop_assert_eq!(matches!(got, std::borrow::Cow::Borrowed(_)), want == s);
+        prop_assert_eq!(got.chars().count(), s.chars().count());
+        prop_assert!(matches!(mask_personal(&got), std::borrow::Cow::Borrowed(_)), "{}", got);
     }
 }
