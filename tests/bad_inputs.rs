@@ -14,8 +14,10 @@ use govtally::{
 
 const FILE: &str = "台账.csv";
 
-const DATE_FORMS: &str = "expected a date such as 2023-06-01, 2023/6/1, 2023.6.1, 2023年6月1日 or 20230601, optionally followed by a time such as 14:22 or 14:22:10";
-const COUNT_REASON: &str = "expected a non-negative whole number such as 12 or 1,234";
+const DATE_FORMS: &str = "expected a date such as 2023-06-01, 2023/6/1, 2023.6.1, 2023年6月1日 or 20230601, optionally followed by a time such as 14:22, 14:22:10, 14:22:10.123, 14时22分, 下午2:22 or 2:22 PM, itself optionally followed by a UTC offset such as Z, +08:00 or +0800";
+const COUNT_REASON: &str = "expected a non-negative whole number such as 12, 1,234 or 3.0";
+const FRACTION_REASON: &str =
+    "not a whole number: a count may have a decimal point only with zeros after it, such as 3.0";
 const BOOL_REASON: &str = "expected 是/否, Y/N, yes/no, true/false, 1/0 or √/×";
 
 fn opts(policy: BadRowPolicy) -> Options {
@@ -575,7 +577,7 @@ fn malformed_numbers_are_rejected() {
             problem(2, "审查意见数", "1,2,3", COUNT_REASON),
             problem(3, "审查意见数", "12 条", COUNT_REASON),
             problem(4, "审查意见数", "-1", COUNT_REASON),
-            problem(5, "审查意见数", "1.5", COUNT_REASON),
+            problem(5, "审查意见数", "1.5", FRACTION_REASON),
         ]
     );
     assert_eq!(fig(&r, "opinions.total"), 1234 + 12);

@@ -1,10 +1,13 @@
-//! Property tests (issue #5): chunk boundaries and thread counts never
+//! Property tests (issues #5 and #18): chunk boundaries and thread counts never
 //! change a report; the row invariant always holds; the date, flag and
-//! count parsers agree with independent references; percentages agree with
-//! exact rational arithmetic. Case counts are kept modest so the file runs
+//! count parsers agree with independent references (times with UTC offsets
+//! with chrono's RFC 3339 parser); percentages agree with exact rational
+//! arithmetic; amounts read back exactly; masking agrees with a
+//! char-by-char reference; no value parser panics. Case counts are kept modest so the file runs
 //! in seconds; raise them with PROPTEST_CASES.
 
-use govtally::fields::{parse_bool, parse_count, parse_date_time};
+use govtally::fields::{parse_bool, parse_count, parse_date_time, parse_money};
+use govtally::input::mask::mask_personal;
 use govtally::stats::change::Change;
 use govtally::{BadRowPolicy, Dataset, Options, Rounding, Tally};
 use proptest::prelude::*;
@@ -289,12 +292,19 @@ fn count_reference(s: &str) -> Option<u64> {
     let mut a = String::new();
     for c in s.chars() {
         match c {
-            '，' => a.push(','),
             '\u{FF01}'..='\u{FF5E}' => a.push(char::from_u32(c as u32 - 0xFF01 + 0x21).unwrap()),
             c if c.is_ascii() => a.push(c),
             _ => return None,
         }
     }
+    // `3.0`, `2.00`: a point followed only by zeros (issue 18).
+    let a = match a.split_once('.') {
+        Some((int, zeros)) if !zeros.is_empty() && zeros.bytes().all(|b| b == b'0') => {
+            int.to_string()
+        }
+        Some(_) => return None,
+        None => a,
+    };
     let groups: Vec<&str> = a.split(',').collect();
     let digits = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
     let ok = match groups.as_slice() {
@@ -351,20 +361,22 @@ proptest! {
         prop_assert_eq!(parse_bool(&s).ok(), bool_reference(&s), "{:?}", s);
     }
 
-    /// (d) Counts: any u64 with or without separators, in either width, and
-    /// noise built of digits and separators.
+    /// (d) Counts: any u64 with or without separators and with or without
+    /// a point and zeros (`3.0`), in either width, and noise built of
+    /// digits, separators and points.
     #[test]
     fn counts_agree_with_reference(
         n in prop_oneof![0u64..2000, any::<u64>()],
         sep in prop::sample::select(vec!["", ",", "，"]),
+        zeros in prop::sample::select(vec!["", ".0", ".00", ".000000"]),
         wide in any::<bool>(),
-        noise in "[0-9,，１２３ .+-]{0,14}",
+        noise in "[0-9,，１２３ .．+-]{0,14}",
         use_noise in any::<bool>(),
     ) {
         let s = if use_noise {
             noise
         } else {
-            let s = with_separators(n, sep);
+            let s = format!("{}{zeros}", with_separators(n, sep));
             if wide { full_width(&s) } else { s }
         };
         let expected = count_reference(&s);
@@ -438,5 +450,266 @@ fn percentage_ties_by_hand() {
     assert_eq!(p(5, 0, Rounding::HalfEven), None);
     for r in [Rounding::HalfAwayFromZero, Rounding::HalfEven] {
         assert_eq!(pct_reference(33, 32, r), p(33, 32, r));
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Times as databases, Java and Excel write them (issue 18)
+
+/// The UTC offset `minutes` east of UTC in the style `style` picks: `Z`
+/// (for 0), `±HH:MM`, `±HHMM`, or `±HH` when the minutes are 0.
+fn offset_text(minutes: i32, style: u8) -> String {
+    let sign = if minutes < 0 { '-' } else { '+' };
+    let (h, m) = (minutes.abs() / 60, minutes.abs() % 60);
+    match style % 4 {
+        0 if minutes == 0 => "Z".to_string(),
+        1 => format!("{sign}{h:02}{m:02}"),
+        2 if m == 0 => format!("{sign}{h:02}"),
+        _ => format!("{sign}{h:02}:{m:02}"),
+    }
+}
+
+fn cst() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(8 * 3600).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+    /// (f) A date-time with a fraction and a UTC offset is the instant
+    /// chrono's RFC 3339 parser reads, seen in China Standard Time — date
+    /// and time both, across days, months and years.
+    #[test]
+    fn offsets_agree_with_chrono_rfc3339(
+        y in prop_oneof![1u32..=9999, 2022u32..=2025],
+        m in 1u32..=12, d in 1u32..=31,
+        h in 0u32..24, mi in 0u32..60, s in 0u32..60,
+        frac in prop::option::of((1usize..=9, any::<u32>())),
+        minutes in prop_oneof![-720i32..=840, Just(0), Just(480), (-12i32..=14).prop_map(|h| h * 60)],
+        style in any::<u8>(), sep in prop::sample::select(vec!["T", " "]),
+        space_before_offset in any::<bool>(), wide in any::<bool>(),
+    ) {
+        let d = d.min(days_in(y, m));
+        let frac = frac.map(|(len, v)| format!(".{:0len$}", v % 10u32.pow(len as u32)));
+        let frac = frac.as_deref().unwrap_or("");
+        let offset = offset_text(minutes, style);
+        let ours = format!(
+            "{y:04}-{m:02}-{d:02}{sep}{h:02}:{mi:02}:{s:02}{frac}{}{offset}",
+            if space_before_offset { " " } else { "" },
+        );
+        let ours = if wide { full_width(&ours) } else { ours };
+        let rfc = format!(
+            "{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}{frac}{}",
+            offset_text(minutes, 3)
+        );
+        let want = chrono::DateTime::parse_from_rfc3339(&rfc)
+            .unwrap_or_else(|e| panic!("{rfc}: {e}"))
+            .with_timezone(&cst())
+            .naive_local();
+        use chrono::Datelike;
+        match parse_date_time(&ours) {
+            Ok(v) => {
+                prop_assert!((1..=9999).contains(&want.year()), "{} accepted", ours);
+                prop_assert_eq!(v.date, want.date(), "{}", ours);
+                prop_assert_eq!(v.time, Some(want.time()), "{}", ours);
+            }
+            Err(e) => prop_assert!(
+                !(1..=9999).contains(&want.year()),
+                "{} rejected: {}", ours, e
+            ),
+        }
+    }
+
+    /// (f) Offsets beyond -12:00..=+14:00, or with 60 minutes or more, are
+    /// row errors that name the offset.
+    #[test]
+    fn offsets_out_of_range_are_rejected(
+        h in 0i32..100, m in 0i32..100, negative in any::<bool>(), colon in any::<bool>(),
+    ) {
+        let sign = if negative { '-' } else { '+' };
+        let text = if colon {
+            format!("2023-06-01T12:00:00{sign}{h:02}:{m:02}")
+        } else {
+            format!("2023-06-01T12:00:00{sign}{h:02}{m:02}")
+        };
+        let minutes = h * 60 + m;
+        let in_range = m < 60 && if negative { minutes <= 720 } else { minutes <= 840 };
+        match parse_date_time(&text) {
+            Ok(_) => prop_assert!(in_range, "{} accepted", text),
+            Err(e) => {
+                prop_assert!(!in_range, "{} rejected: {}", text, e);
+                prop_assert_eq!(
+                    e,
+                    format!("{sign}{h:02}:{m:02} is not a UTC offset in use: offsets run from -12:00 to +14:00")
+                );
+            }
+        }
+    }
+
+    /// (f) A 12-hour time, with either word in either place, is the 24-hour
+    /// time it names; hours 0 and 13-23 with a word are rejected.
+    #[test]
+    fn twelve_hour_clock_agrees_with_twenty_four(
+        h in 0u32..24, mi in 0u32..60, s in prop::option::of(0u32..60),
+        word in 0u8..4, before in any::<bool>(), space in any::<bool>(),
+        date in prop::sample::select(vec!["2023/6/1 ", "2023-06-01 ", "2023年6月1日"]),
+    ) {
+        let clock = |h: u32| match s {
+            Some(s) => format!("{h}:{mi:02}:{s:02}"),
+            None => format!("{h}:{mi:02}"),
+        };
+        let want = parse_date_time(&format!("2023-06-01 {}", clock(h))).unwrap();
+        let pm = h >= 12;
+        let words = if pm { ["下午", "PM", "pm", "Pm"] } else { ["上午", "AM", "am", "aM"] };
+        let w = words[word as usize];
+        let gap = if space { " " } else { "" };
+        let h12 = (h + 11) % 12 + 1;
+        let text = |hour: u32| if before {
+            format!("{date}{w}{gap}{}", clock(hour))
+        } else {
+            format!("{date}{}{gap}{w}", clock(hour))
+        };
+        prop_assert_eq!(parse_date_time(&text(h12)), Ok(want), "{}", text(h12));
+        // The 24-hour hour itself with the word: wrong unless it is 1-12.
+        if h == 0 || h > 12 {
+            let e = parse_date_time(&text(h)).unwrap_err();
+            prop_assert_eq!(
+                e,
+                format!("{h}:{mi:02} is not a time on a 12-hour clock: with 上午/下午 or AM/PM the hour is 1 to 12")
+            );
+        }
+    }
+
+    /// (f) Every five-digit number is reported as the Excel serial of the
+    /// date it would show, counted from the hand-checked 45078 = 2023-06-01.
+    #[test]
+    fn excel_serials_name_their_date(serial in 10_000u32..=99_999, wide in any::<bool>()) {
+        let date = chrono::NaiveDate::from_ymd_opt(2023, 6, 1).unwrap()
+            + chrono::TimeDelta::days(serial as i64 - 45_078);
+        let text = serial.to_string();
+        let input = if wide { full_width(&text) } else { text.clone() };
+        prop_assert_eq!(
+            parse_date_time(&input).unwrap_err(),
+            format!("{text} looks like an Excel date serial number for {date}; format the column as a date in Excel and export again")
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Never a panic, whatever the text; masking against a char-by-char reference
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 5000, ..ProptestConfig::default() })]
+
+    /// (g) Every value parser returns, Ok or Err, on text made of the
+    /// characters their grammars use (where the edge cases are) and on any
+    /// text at all.
+    #[test]
+    fn value_parsers_never_panic(
+        near in "[0-9０-９:：.．,，+\\-－ZzTtAPMapm上下午时分秒年月日号¥￥元Xx \u{3000}]{0,40}",
+        any_text in any::<String>(),
+    ) {
+        for s in [&near, &any_text] {
+            let _ = parse_date_time(s);
+            let _ = parse_count(s);
+            let _ = parse_money(s);
+            let _ = mask_personal(s);
+        }
+    }
+
+    /// (g) Amounts: any number of fen written as yuan, with or without
+    /// separators, decimals, signs and full-width digits, reads back
+    /// exactly.
+    #[test]
+    fn money_reads_back_exactly(
+        fen in prop_oneof![0u64..100_000, 0u64..=1_000_000_000_000_000],
+        sep in prop::sample::select(vec!["", ",", "，"]),
+        decimals in 0u8..3, wide in any::<bool>(),
+        prefix in prop::sample::select(vec!["", "¥", "￥", "¥ "]),
+        suffix in prop::sample::select(vec!["", "元", " 元"]),
+    ) {
+        let (yuan, cents) = (fen / 100, fen % 100);
+        // Fewer decimals can only be written when the dropped ones are 0.
+        let decimals = match decimals {
+            0 if cents != 0 => 2,
+            1 if cents % 10 != 0 => 2,
+            d => d,
+        };
+        let frac = match decimals {
+            0 => String::new(),
+            1 => format!(".{}", cents / 10),
+            _ => format!(".{cents:02}"),
+        };
+        let number = format!("{}{frac}", with_separators(yuan, sep));
+        let number = if wide { full_width(&number) } else { number };
+        let text = format!("{prefix}{number}{suffix}");
+        prop_assert_eq!(parse_money(&text), Ok(fen as i64), "{}", text);
+    }
+}
+
+/// Masking by chars, the plain way, to check the byte scan against.
+fn mask_reference(s: &str) -> String {
+    let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !digit(chars[i]) {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && digit(chars[i]) {
+            i += 1;
+        }
+        let first_is_one = matches!(chars[start], '1' | '１');
+        let check_letter = chars
+            .get(i)
+            .is_some_and(|c| matches!(c, 'X' | 'x' | 'Ｘ' | 'ｘ'));
+        let (end, keep) = match i - start {
+            11 if first_is_one => (i, Some((3, 4))),
+            18 => (i, Some((6, 4))),
+            17 if check_letter => (i + 1, Some((6, 4))),
+            _ => (i, None),
+        };
+        for (k, &c) in chars[start..end].iter().enumerate() {
+            let hidden = keep.is_some_and(|(head, tail)| k >= head && k < end - start - tail);
+            out.push(match (hidden, c.is_ascii()) {
+                (false, _) => c,
+                (true, true) => '*',
+                (true, false) => '＊',
+            });
+        }
+        i = end;
+    }
+    out
+}
+
+fn mask_pieces() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        "1[0-9]{10}",
+        "[0-9]{17}[0-9Xxｘ]",
+        "１[０-９]{10}",
+        "[0-9０-９]{1,20}",
+        "[a-zXx话：号 \\-]{0,3}",
+    ];
+    prop::collection::vec(piece, 0..6).prop_map(|p| p.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 5000, ..ProptestConfig::default() })]
+
+    /// (g) The byte scan masks exactly what the char-by-char reference
+    /// masks, borrows exactly when nothing changes, keeps the number of
+    /// characters, and leaves nothing to mask a second time.
+    #[test]
+    fn masking_agrees_with_reference(s in mask_pieces()) {
+        let got = mask_personal(&s);
+        let want = mask_reference(&s);
+        prop_assert_eq!(got.as_ref(), want.as_str(), "{}", s);
+        prop_assert_eq!(matches!(got, std::borrow::Cow::Borrowed(_)), want == s);
+        prop_assert_eq!(got.chars().count(), s.chars().count());
+        prop_assert!(matches!(mask_personal(&got), std::borrow::Cow::Borrowed(_)), "{}", got);
     }
 }

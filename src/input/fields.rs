@@ -5,7 +5,7 @@
 //! English reason that ends up in a [`Problem`](crate::Problem). None of them
 //! allocates on the accepted path.
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{Datelike, NaiveDate, NaiveTime};
 
 /// White space that ledger exports pad values with: ASCII white space, the
 /// ideographic space U+3000 and a stray byte-order mark U+FEFF.
@@ -105,36 +105,70 @@ pub struct DateTime {
     pub time: Option<NaiveTime>,
 }
 
-const DATE_FORMS: &str = "expected a date such as 2023-06-01, 2023/6/1, 2023.6.1, 2023年6月1日 or 20230601, optionally followed by a time such as 14:22 or 14:22:10";
+const DATE_FORMS: &str = "expected a date such as 2023-06-01, 2023/6/1, 2023.6.1, 2023年6月1日 or 20230601, optionally followed by a time such as 14:22, 14:22:10, 14:22:10.123, 14时22分, 下午2:22 or 2:22 PM, itself optionally followed by a UTC offset such as Z, +08:00 or +0800";
 
 /// Parses a date, optionally followed by a time (spec section 3).
 ///
 /// Accepted: `2023-06-01`, `2023/6/1`, `2023.6.1`, `2023年6月1日`,
-/// `20230601`, each optionally followed by `14:22` or `14:22:10` after a
-/// space or `T`. Full-width digits and separators are accepted. Impossible
-/// dates such as `2023-02-30` are rejected.
+/// `20230601`, each optionally followed, after a space or `T` (or directly
+/// after 日), by a time:
+///
+/// - `14:22`, `9:05`, `14:22:10`, with 1 to 9 digits of fractional seconds
+///   (`14:22:10.0`, `14:22:10.123456`);
+/// - `14时22分`, `14时22分10秒`;
+/// - a 12-hour clock with 上午/下午 or AM/PM (ASCII case ignored) before or
+///   after it (`下午2:22`, `2:22 PM`, `上午10:05:09`): 12 上午 is 00, 12
+///   下午 is 12, and an hour of 0 or above 12 is rejected;
+/// - then optionally a UTC offset `Z`, `+08:00`, `+0800` or `+08`, in which
+///   case the date and time returned are China Standard Time (UTC+8): the
+///   date of `2023-12-31T23:30:00Z` is 2024-01-01. Offsets run from -12:00
+///   to +14:00.
+///
+/// Full-width digits and separators are accepted. Impossible dates such as
+/// `2023-02-30` are rejected, and so is a five-digit number such as
+/// `45078`, with a reason naming the date Excel would show for it.
 ///
 /// ```
 /// use govtally::fields::parse_date_time;
 /// let v = parse_date_time("２０２３年６月１日 14:22").unwrap();
 /// assert_eq!(v.date.to_string(), "2023-06-01");
 /// assert_eq!(v.time.unwrap().to_string(), "14:22:00");
+/// let v = parse_date_time("2023/6/1 下午2:22").unwrap();
+/// assert_eq!(v.time.unwrap().to_string(), "14:22:00");
+/// let v = parse_date_time("2023-12-31T23:30:00Z").unwrap();
+/// assert_eq!(v.date.to_string(), "2024-01-01");
 /// assert!(parse_date_time("2023-02-30").is_err());
+/// assert!(parse_date_time("45078").unwrap_err().contains("2023-06-01"));
 /// ```
 pub fn parse_date_time(s: &str) -> Result<DateTime, String> {
-    if let Some(v) = fast_iso(s.as_bytes()) {
-        return v;
+    match fast_iso(s.as_bytes()) {
+        Some(v) => v,
+        None => parse_general(s),
     }
-    // Normalise into a small ASCII buffer: digits, and one separator class
-    // per position. 年 and 月 act as date separators, 日 ends the date.
-    let mut buf = [0u8; 40];
+}
+
+/// Every form but the ISO ones [`fast_iso`] takes. Out of line so that
+/// its buffer and branches cost the ISO values nothing: inlined into
+/// [`parse_date_time`], they made an ISO date cost 196 instructions instead
+/// of 181 (cachegrind over benches/fields.rs).
+#[inline(never)]
+fn parse_general(s: &str) -> Result<DateTime, String> {
+    // Normalise into a small buffer: ASCII for digits, separators and the
+    // letters of AM, PM, T and Z, and a byte above 0x7F (which no ASCII
+    // character maps to) for each Chinese word of a time, so that the
+    // grammar below reads bytes only.
+    let mut buf = [0u8; 64];
     let mut n = 0;
     for c in s.chars() {
         let a = match c {
             '年' | '月' => b'-',
             '日' | '号' => b'|',
-            '时' | '分' => b':',
-            '秒' => b'|',
+            '时' => HOUR,
+            '分' => MINUTE,
+            '秒' => SECOND,
+            '上' => MORNING,
+            '下' => AFTERNOON,
+            '午' => NOON,
             '\u{3000}' => b' ',
             c => match ascii_of(c) {
                 Some(a) => a,
@@ -149,6 +183,14 @@ pub fn parse_date_time(s: &str) -> Result<DateTime, String> {
     }
     parse_normalised(&buf[..n])
 }
+
+/// The bytes [`parse_general`] writes for 时, 分, 秒, 上, 下 and 午.
+const HOUR: u8 = 0x81;
+const MINUTE: u8 = 0x82;
+const SECOND: u8 = 0x83;
+const MORNING: u8 = 0x84;
+const AFTERNOON: u8 = 0x85;
+const NOON: u8 = 0x86;
 
 /// `YYYY-MM-DD` with an optional ` HH:MM:SS` (or `THH:MM:SS`), the form
 /// machine exports write; None for any other form.
@@ -227,30 +269,61 @@ fn build(
 
 fn parse_normalised(b: &[u8]) -> Result<DateTime, String> {
     let err = || DATE_FORMS.to_string();
-    // Split the date part from the time part.
-    let (date, rest) = split_date(b).ok_or_else(err)?;
-    let (year, month, day) = date;
-    let mut rest = rest;
-    // 日 may be followed directly by the time, or by a space or T.
-    if let Some((&b'|', tail)) = rest.split_first() {
-        rest = tail; // 日
+    if let Some(reason) = excel_serial(b) {
+        return Err(reason);
     }
-    if let Some((&c, tail)) = rest.split_first()
-        && (c == b' ' || c == b'T')
-    {
+    let ((year, month, day), mut rest) = split_date(b).ok_or_else(err)?;
+    // 日 may be followed directly by the time, or by a space or T; a space
+    // or T must be followed by one.
+    if let [b'|', tail @ ..] = rest {
         rest = tail;
-        while let Some((&b' ', tail)) = rest.split_first() {
-            rest = tail;
+    }
+    if let [b' ' | b'T', tail @ ..] = rest {
+        rest = skip_spaces(tail);
+        if rest.is_empty() {
+            return Err(err());
         }
     }
     let time = if rest.is_empty() {
         None
     } else {
-        Some(parse_time(rest).ok_or_else(err)?)
+        Some(parse_time(rest)?)
     };
+    let date = build(year, month, day, None)?.date;
+    match time {
+        None => Ok(DateTime { date, time: None }),
+        Some((time, None)) => Ok(DateTime {
+            date,
+            time: Some(time),
+        }),
+        Some((time, Some(offset))) => to_china_time(date, time, offset),
+    }
+}
+
+fn skip_spaces(mut b: &[u8]) -> &[u8] {
+    while let [b' ', tail @ ..] = b {
+        b = tail;
+    }
+    b
+}
+
+/// China Standard Time: UTC+8, the offset of a time written without one.
+const CST_SECONDS: i32 = 8 * 3600;
+
+/// The date and time in China Standard Time of `date` `time` at `offset`
+/// seconds east of UTC.
+fn to_china_time(date: NaiveDate, time: NaiveTime, offset: i32) -> Result<DateTime, String> {
+    let local = date
+        .and_time(time)
+        .checked_add_signed(chrono::TimeDelta::seconds((CST_SECONDS - offset) as i64))
+        .filter(|t| (1..=9999).contains(&t.year()))
+        .ok_or_else(|| {
+            "the date falls outside the years 1 to 9999 once converted to China Standard Time (UTC+8)"
+                .to_string()
+        })?;
     Ok(DateTime {
-        time,
-        ..build(year, month, day, None)?
+        date: local.date(),
+        time: Some(local.time()),
     })
 }
 
@@ -291,28 +364,141 @@ fn split_date(b: &[u8]) -> Option<(Ymd, &[u8])> {
     Some(((year, month, day), &rest[d_len..]))
 }
 
-/// `H:MM`, `HH:MM` or `HH:MM:SS` (a trailing `|` from 秒 is allowed).
-fn parse_time(b: &[u8]) -> Option<NaiveTime> {
-    let b = b.strip_suffix(b"|").unwrap_or(b);
-    // 14时22分 ends with the separator 分 became.
-    let b = b.strip_suffix(b":").unwrap_or(b);
-    let mut parts = b.split(|&c| c == b':');
-    let h = parts.next()?;
-    let m = parts.next()?;
-    let s = parts.next();
-    if parts.next().is_some() || h.is_empty() || h.len() > 2 || m.len() != 2 {
-        return None;
-    }
-    if let Some(s) = s
-        && s.len() != 2
-    {
-        return None;
-    }
-    let sec = match s {
-        Some(s) => num(s)?,
-        None => 0,
+/// A time of day and the UTC offset written after it, in seconds east of
+/// UTC, when there is one.
+type TimeAndOffset = (NaiveTime, Option<i32>);
+
+/// `[meridiem] clock [meridiem] [offset]`, spaces allowed between the
+/// parts (spec section 3, "Times as databases, Java and Excel write them").
+fn parse_time(b: &[u8]) -> Result<TimeAndOffset, String> {
+    let err = || DATE_FORMS.to_string();
+    let (before, b) = match meridiem(b) {
+        Some((pm, rest)) => (Some(pm), skip_spaces(rest)),
+        None => (None, b),
     };
-    NaiveTime::from_hms_opt(num(h)?, num(m)?, sec)
+    let ((h, m, s, nano), mut rest) = clock(b).ok_or_else(err)?;
+    let mut after = None;
+    if let Some((pm, tail)) = meridiem(skip_spaces(rest)) {
+        after = Some(pm);
+        rest = tail;
+    }
+    let pm = match (before, after) {
+        (Some(_), Some(_)) => return Err(err()),
+        (x, y) => x.or(y),
+    };
+    let rest = skip_spaces(rest);
+    let offset = if rest.is_empty() {
+        None
+    } else {
+        Some(utc_offset(rest)?)
+    };
+    let h = match pm {
+        None => h,
+        // 12 上午 is midnight and 12 下午 noon; 0 and 13 have no meaning on a
+        // 12-hour clock, and guessing which the clerk meant would be a
+        // guess.
+        Some(_) if !(1..=12).contains(&h) => {
+            return Err(format!(
+                "{h}:{m:02} is not a time on a 12-hour clock: with 上午/下午 or AM/PM the hour is 1 to 12"
+            ));
+        }
+        Some(pm) => h % 12 + if pm { 12 } else { 0 },
+    };
+    let time = NaiveTime::from_hms_nano_opt(h, m, s, nano).ok_or_else(err)?;
+    Ok((time, offset))
+}
+
+/// 上午/AM (false) or 下午/PM (true) at the start of `b`, and what follows.
+fn meridiem(b: &[u8]) -> Option<(bool, &[u8])> {
+    match b {
+        [MORNING, NOON, rest @ ..] => Some((false, rest)),
+        [AFTERNOON, NOON, rest @ ..] => Some((true, rest)),
+        [a, m, rest @ ..] if m.eq_ignore_ascii_case(&b'm') => match a.to_ascii_lowercase() {
+            b'a' => Some((false, rest)),
+            b'p' => Some((true, rest)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Hour, minute, second, nanosecond.
+type Clock = (u32, u32, u32, u32);
+
+/// `H:MM`, `HH:MM`, `HH:MM:SS` with an optional fraction of 1 to 9 digits,
+/// or `H时M分` with an optional `S秒`; the values unchecked, and what
+/// follows.
+fn clock(b: &[u8]) -> Option<(Clock, &[u8])> {
+    let (h, rest) = digits(b, 1, 2)?;
+    match rest {
+        [b':', rest @ ..] => {
+            let (m, rest) = digits(rest, 2, 2)?;
+            let [b':', rest @ ..] = rest else {
+                return Some(((h, m, 0, 0), rest));
+            };
+            let (s, rest) = digits(rest, 2, 2)?;
+            let [b'.', rest @ ..] = rest else {
+                return Some(((h, m, s, 0), rest));
+            };
+            let len = rest.iter().take_while(|c| c.is_ascii_digit()).count();
+            let (frac, rest) = digits(rest, 1, 9)?;
+            Some(((h, m, s, frac * 10u32.pow(9 - len as u32)), rest))
+        }
+        [HOUR, rest @ ..] => {
+            let (m, rest) = digits(rest, 1, 2)?;
+            let [MINUTE, rest @ ..] = rest else {
+                return None;
+            };
+            match digits(rest, 1, 2) {
+                Some((s, [SECOND, rest @ ..])) => Some(((h, m, s, 0), rest)),
+                Some(_) => None,
+                None => Some(((h, m, 0, 0), rest)),
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The run of ASCII digits at the start of `b`, when it is `min..=max`
+/// long (at most 9: no overflow), as a number, and what follows it.
+fn digits(b: &[u8], min: usize, max: usize) -> Option<(u32, &[u8])> {
+    let len = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    if !(min..=max).contains(&len) {
+        return None;
+    }
+    Some((num(&b[..len])?, &b[len..]))
+}
+
+/// The earliest and latest UTC offsets in use, in seconds east of UTC.
+const OFFSETS: std::ops::RangeInclusive<i32> = -12 * 3600..=14 * 3600;
+
+/// `Z`, `±HH:MM`, `±HHMM` or `±HH` — the whole of `b` — in seconds east of
+/// UTC. `±HH` is how PostgreSQL writes a whole-hour offset (`+08`).
+fn utc_offset(b: &[u8]) -> Result<i32, String> {
+    let (sign, rest) = match b {
+        [b'Z' | b'z'] => return Ok(0),
+        [b'+', rest @ ..] => (1, rest),
+        [b'-', rest @ ..] => (-1, rest),
+        _ => return Err(DATE_FORMS.to_string()),
+    };
+    let (h, m) = match rest {
+        [_, _] => (rest, &b"00"[..]),
+        [_, _, b':', _, _] => (&rest[..2], &rest[3..]),
+        [_, _, _, _] => (&rest[..2], &rest[2..]),
+        _ => return Err(DATE_FORMS.to_string()),
+    };
+    let (h, m) = match (num(h), num(m)) {
+        (Some(h), Some(m)) => (h as i32, m as i32),
+        _ => return Err(DATE_FORMS.to_string()),
+    };
+    let seconds = sign * (h * 3600 + m * 60);
+    if m >= 60 || !OFFSETS.contains(&seconds) {
+        let sign = if sign < 0 { '-' } else { '+' };
+        return Err(format!(
+            "{sign}{h:02}:{m:02} is not a UTC offset in use: offsets run from -12:00 to +14:00"
+        ));
+    }
+    Ok(seconds)
 }
 
 fn num(b: &[u8]) -> Option<u32> {
@@ -322,6 +508,51 @@ fn num(b: &[u8]) -> Option<u32> {
     b.iter().try_fold(0u32, |acc, &c| {
         c.is_ascii_digit().then(|| acc * 10 + (c - b'0') as u32)
     })
+}
+
+/// The reason for a five-digit number where a date belongs, with an
+/// optional fraction (`45078`, `45078.5`): the day count Excel stores for a
+/// date, exported from a column formatted as a number. It names the date
+/// (and time) Excel would show, and the fix. No date is guessed from it:
+/// the same digits may be an id typed into the wrong column.
+///
+/// Only five digits: they are the serials of 1927-05-18 to 2173-10-14, the
+/// dates ledgers hold. A four-digit number is a year, eight digits are
+/// `20230601`, and six or seven digits are more likely a mistyped date than
+/// a serial of the years 2173 to 9999.
+fn excel_serial(b: &[u8]) -> Option<String> {
+    let (serial, rest) = digits(b, 5, 5).filter(|_| b[0] != b'0')?;
+    let fraction = match rest {
+        [] => None,
+        [b'.', frac @ ..] if !frac.is_empty() && frac.iter().all(u8::is_ascii_digit) => Some(frac),
+        _ => return None,
+    };
+    // Serials count days from 1899-12-30, not 12-31, because Excel's 1900
+    // date system counts a 29 February 1900 that never was (serial 60,
+    // kept for Lotus 1-2-3); from serial 61, 1900-03-01, on the count is
+    // exact, and five digits never reach below it.
+    let epoch = NaiveDate::from_ymd_opt(1899, 12, 30)?;
+    let mut day = epoch.checked_add_days(chrono::Days::new(serial as u64))?;
+    let shown = match fraction {
+        None => day.to_string(),
+        Some(frac) => {
+            // The fraction of a day, to the nearest second; nine digits are
+            // far finer than a second.
+            let frac = &frac[..frac.len().min(9)];
+            let scale = 10u64.pow(frac.len() as u32);
+            let mut seconds = (num(frac)? as u64 * 86_400 + scale / 2) / scale;
+            if seconds == 86_400 {
+                day = day.succ_opt()?;
+                seconds = 0;
+            }
+            let t = NaiveTime::from_num_seconds_from_midnight_opt(seconds as u32, 0)?;
+            format!("{day} {t}")
+        }
+    };
+    let written = std::str::from_utf8(b).ok()?;
+    Some(format!(
+        "{written} looks like an Excel date serial number for {shown}; format the column as a date in Excel and export again"
+    ))
 }
 
 /// Parses a yes/no flag: 是/否, Y/N, yes/no, true/false, 1/0, √/×
@@ -359,22 +590,34 @@ pub fn parse_bool(s: &str) -> Result<bool, String> {
 const BOOL_FORMS: &str = "expected 是/否, Y/N, yes/no, true/false, 1/0 or √/×";
 
 /// Parses a non-negative integer: ASCII or full-width digits, with optional
-/// thousands separators (`1,234` or `1，234`) in groups of three.
+/// thousands separators (`1,234` or `1，234`) in groups of three, and
+/// optionally a decimal point followed only by zeros (`3.0`, `2.00`, as
+/// database exports write counts). `1.5`, `3.` and `.5` are rejected.
 ///
 /// ```
 /// use govtally::fields::parse_count;
 /// assert_eq!(parse_count("１,２３４"), Ok(1234));
+/// assert_eq!(parse_count("3.0"), Ok(3));
+/// assert!(parse_count("1.5").is_err());
 /// assert!(parse_count("1,2,3").is_err());
 /// assert!(parse_count("12 条").is_err());
 /// ```
 pub fn parse_count(s: &str) -> Result<u64, String> {
-    const COUNT_FORMS: &str = "expected a non-negative whole number such as 12 or 1,234";
     match parse_decimal(s) {
-        Ok(d) if d.frac.is_none() => Ok(d.int),
-        Ok(_) | Err(NumberError::Form | NumberError::Negative) => Err(COUNT_FORMS.to_string()),
+        Ok(Decimal { int, frac: None }) => Ok(int),
+        // Database exports write counts held in decimal columns as `3.0`.
+        Ok(Decimal { int, frac: Some(f) }) if f.all_zero => Ok(int),
+        Ok(_) => Err(
+            "not a whole number: a count may have a decimal point only with zeros after it, such as 3.0"
+                .to_string(),
+        ),
+        Err(NumberError::Point) => Err(format!("a decimal point needs a digit on each side: {COUNT_FORMS}")),
+        Err(NumberError::Form | NumberError::Negative) => Err(COUNT_FORMS.to_string()),
         Err(NumberError::TooLarge) => Err("number is too large".to_string()),
     }
 }
+
+const COUNT_FORMS: &str = "expected a non-negative whole number such as 12, 1,234 or 3.0";
 
 /// What [`parse_decimal`] read: the whole part, and the digits after the
 /// point when there is one.
@@ -403,6 +646,9 @@ enum NumberError {
     Negative,
     /// The whole part does not fit in u64.
     TooLarge,
+    /// A point with no digit before or after it (`3.`, `.5`): named, since
+    /// it reads as a cut-off value rather than as a wrong form.
+    Point,
 }
 
 /// The number grammar counts and money share (spec section 3 "Integers",
@@ -411,6 +657,9 @@ enum NumberError {
 /// `．`) with at least one digit on each side. One place, so that `1,234`
 /// means the same in a count column and an amount column.
 fn parse_decimal(s: &str) -> Result<Decimal, NumberError> {
+    if s.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        return parse_unsigned(s);
+    }
     match strip_minus(s) {
         Some(rest) => parse_unsigned(rest).and(Err(NumberError::Negative)),
         None => parse_unsigned(s),
@@ -424,31 +673,28 @@ fn strip_minus(s: &str) -> Option<&str> {
 }
 
 fn parse_unsigned(s: &str) -> Result<Decimal, NumberError> {
+    // Most counts are a few ASCII digits: no character to map, no state to
+    // keep. Nineteen digits always fit in u64.
+    let b = s.as_bytes();
+    if (1..=19).contains(&b.len()) && b.iter().all(u8::is_ascii_digit) {
+        let int = b.iter().fold(0u64, |v, &d| v * 10 + (d - b'0') as u64);
+        return Ok(Decimal { int, frac: None });
+    }
+    let mut chars = s.chars();
     let mut int: u64 = 0;
     let mut digits = 0usize; // digits in the current group of the whole part
     let mut groups = 0usize; // thousands separators seen
-    let mut frac: Option<Fraction> = None;
-    for c in s.chars() {
-        let a = ascii_of(c).ok_or(NumberError::Form)?;
-        match (a, &mut frac) {
-            (b'0'..=b'9', None) => {
+    let mut point = false;
+    for c in chars.by_ref() {
+        match ascii_of(c) {
+            Some(a @ b'0'..=b'9') => {
                 int = int
                     .checked_mul(10)
                     .and_then(|v| v.checked_add((a - b'0') as u64))
                     .ok_or(NumberError::TooLarge)?;
                 digits += 1;
             }
-            (b'0'..=b'9', Some(f)) => {
-                let d = (a - b'0') as u64;
-                match f.digits {
-                    0 => f.hundredths = d * 10,
-                    1 => f.hundredths += d,
-                    _ => {}
-                }
-                f.digits += 1;
-                f.all_zero &= d == 0;
-            }
-            (b',', None) => {
+            Some(b',') => {
                 // The first group has 1 to 3 digits, every later one 3.
                 let ok = if groups == 0 {
                     (1..=3).contains(&digits)
@@ -461,24 +707,49 @@ fn parse_unsigned(s: &str) -> Result<Decimal, NumberError> {
                 groups += 1;
                 digits = 0;
             }
-            (b'.', None) => {
-                if digits == 0 || (groups > 0 && digits != 3) {
-                    return Err(NumberError::Form);
-                }
-                frac = Some(Fraction {
-                    digits: 0,
-                    all_zero: true,
-                    hundredths: 0,
-                });
+            Some(b'.') => {
+                point = true;
+                break;
             }
             _ => return Err(NumberError::Form),
         }
     }
-    match frac {
-        None if digits == 0 || (groups > 0 && digits != 3) => Err(NumberError::Form),
-        Some(f) if f.digits == 0 => Err(NumberError::Form),
-        _ => Ok(Decimal { int, frac }),
+    if digits == 0 && groups == 0 {
+        // Nothing, or a point with nothing before it (`.5`).
+        return Err(if point {
+            NumberError::Point
+        } else {
+            NumberError::Form
+        });
     }
+    if digits == 0 || (groups > 0 && digits != 3) {
+        return Err(NumberError::Form);
+    }
+    if !point {
+        return Ok(Decimal { int, frac: None });
+    }
+    let mut f = Fraction {
+        digits: 0,
+        all_zero: true,
+        hundredths: 0,
+    };
+    for c in chars {
+        let d = match ascii_of(c) {
+            Some(a @ b'0'..=b'9') => (a - b'0') as u64,
+            _ => return Err(NumberError::Form),
+        };
+        match f.digits {
+            0 => f.hundredths = d * 10,
+            1 => f.hundredths += d,
+            _ => {}
+        }
+        f.digits += 1;
+        f.all_zero &= d == 0;
+    }
+    if f.digits == 0 {
+        return Err(NumberError::Point);
+    }
+    Ok(Decimal { int, frac: Some(f) })
 }
 
 /// The largest amount accepted, in yuan: 10^13 (ten trillion), far above
@@ -533,6 +804,11 @@ pub fn parse_money(s: &str) -> Result<i64, String> {
     let d = match parsed {
         Ok(d) => d,
         Err(NumberError::Form) => return Err(MONEY_FORMS.to_string()),
+        Err(NumberError::Point) => {
+            return Err(format!(
+                "a decimal point needs a digit on each side: {MONEY_FORMS}"
+            ));
+        }
         Err(NumberError::Negative) => {
             return Err(
                 "a negative amount: amounts are yuan of zero or more, such as 1234.50".to_string(),
@@ -682,6 +958,287 @@ mod tests {
         }
     }
 
+    /// Date and time, with the fraction of a second when there is one.
+    fn dt(s: &str) -> String {
+        let v = parse_date_time(s).unwrap_or_else(|e| panic!("{s}: {e}"));
+        match v.time {
+            Some(t) => format!("{} {}", v.date, t.format("%H:%M:%S%.f")),
+            None => v.date.to_string(),
+        }
+    }
+
+    #[test]
+    fn fractional_seconds() {
+        assert_eq!(dt("2023-06-01 14:22:10.0"), "2023-06-01 14:22:10");
+        assert_eq!(dt("2023-06-01 14:22:10.5"), "2023-06-01 14:22:10.500");
+        assert_eq!(
+            dt("2023-06-01 14:22:10.123456"),
+            "2023-06-01 14:22:10.123456"
+        );
+        assert_eq!(
+            dt("2023-06-01T14:22:10.123456789"),
+            "2023-06-01 14:22:10.123456789"
+        );
+        assert_eq!(dt("2023/6/1 9:05:00.000"), "2023-06-01 09:05:00");
+        assert_eq!(
+            dt("２０２３－０６－０１ １４：２２：１０．５"),
+            "2023-06-01 14:22:10.500"
+        );
+        for bad in [
+            "2023-06-01 14:22:10.1234567890",
+            "2023-06-01 14:22:10.",
+            "2023-06-01 14:22.5",
+            "2023-06-01 14:22:10.5.5",
+            "2023-06-01 14:22:10,5",
+        ] {
+            assert_eq!(parse_date_time(bad).unwrap_err(), DATE_FORMS, "{bad}");
+        }
+    }
+
+    #[test]
+    fn chinese_times() {
+        assert_eq!(dt("2023-06-01 14时22分"), "2023-06-01 14:22:00");
+        assert_eq!(dt("2023年6月1日14时22分10秒"), "2023-06-01 14:22:10");
+        assert_eq!(dt("2023年6月1日 9时5分"), "2023-06-01 09:05:00");
+        assert_eq!(dt("2023/6/1 14时22分10秒"), "2023-06-01 14:22:10");
+        assert_eq!(dt("２０２３年６月１日１４时２２分"), "2023-06-01 14:22:00");
+        for bad in [
+            "2023-06-01 14时",
+            "2023-06-01 14时22分10",
+            "2023-06-01 14时22",
+            "2023-06-01 14:22:",
+            "2023-06-01 14时22:10",
+            "2023-06-01 14时22分100秒",
+            "2023-06-01 24时00分",
+            "2023-06-01 14时60分",
+        ] {
+            assert_eq!(parse_date_time(bad).unwrap_err(), DATE_FORMS, "{bad}");
+        }
+    }
+
+    #[test]
+    fn twelve_hour_clocks() {
+        for (s, want) in [
+            ("2023/6/1 下午2:22", "2023-06-01 14:22:00"),
+            ("2023/6/1 上午10:05:09", "2023-06-01 10:05:09"),
+            ("2023-06-01 2:22 PM", "2023-06-01 14:22:00"),
+            ("2023-06-01 2:22PM", "2023-06-01 14:22:00"),
+            ("2023-06-01 2:22 pm", "2023-06-01 14:22:00"),
+            ("2023-06-01 2:22 Pm", "2023-06-01 14:22:00"),
+            ("2023-06-01 AM 9:05", "2023-06-01 09:05:00"),
+            ("2023-06-01 9:05 上午", "2023-06-01 09:05:00"),
+            ("2023/6/1 下午 2:22:09", "2023-06-01 14:22:09"),
+            ("2023年6月1日下午2时22分", "2023-06-01 14:22:00"),
+            ("2023年6月1日下午2:22", "2023-06-01 14:22:00"),
+            ("2023-06-01 12:00 AM", "2023-06-01 00:00:00"),
+            ("2023-06-01 上午12:30", "2023-06-01 00:30:00"),
+            ("2023-06-01 下午12:30", "2023-06-01 12:30:00"),
+            ("2023-06-01 12:00 PM", "2023-06-01 12:00:00"),
+            ("2023-06-01 11:59:59 PM", "2023-06-01 23:59:59"),
+            ("2023-06-01 1:00 AM", "2023-06-01 01:00:00"),
+            ("2023-06-01 02:22:10.5 PM", "2023-06-01 14:22:10.500"),
+            ("２０２３/６/１　下午２：２２", "2023-06-01 14:22:00"),
+            ("2023-06-01 2:22 ＰＭ", "2023-06-01 14:22:00"),
+        ] {
+            assert_eq!(dt(s), want, "{s}");
+        }
+        let twelve = |t: &str| {
+            format!(
+                "{t} is not a time on a 12-hour clock: with 上午/下午 or AM/PM the hour is 1 to 12"
+            )
+        };
+        assert_eq!(
+            parse_date_time("2023-06-01 下午13:00").unwrap_err(),
+            twelve("13:00")
+        );
+        assert_eq!(
+            parse_date_time("2023-06-01 0:30 PM").unwrap_err(),
+            twelve("0:30")
+        );
+        assert_eq!(
+            parse_date_time("2023-06-01 上午00:30").unwrap_err(),
+            twelve("0:30")
+        );
+        for bad in [
+            "2023-06-01 上午2:22 PM",
+            "2023-06-01 PM",
+            "2023-06-01 下午",
+            "2023-06-01 2:22 P",
+            "2023-06-01 2:22 PMX",
+            "2023-06-01 上2:22",
+            "2023-06-01 午2:22",
+            "2023-06-01 2:22 下",
+        ] {
+            assert_eq!(parse_date_time(bad).unwrap_err(), DATE_FORMS, "{bad}");
+        }
+    }
+
+    #[test]
+    fn utc_offsets_give_china_standard_time() {
+        for (s, want) in [
+            ("2023-12-31T23:30:00Z", "2024-01-01 07:30:00"),
+            ("2023-12-31 23:30:00+00:00", "2024-01-01 07:30:00"),
+            ("2023-12-31T23:30:00z", "2024-01-01 07:30:00"),
+            ("2023-06-01T14:22:10+08:00", "2023-06-01 14:22:10"),
+            ("2023-06-01T14:22:10+0800", "2023-06-01 14:22:10"),
+            ("2023-06-01 14:22:10+08", "2023-06-01 14:22:10"),
+            ("2023-06-01 14:22:10 +08:00", "2023-06-01 14:22:10"),
+            ("2024-01-01T00:30:00+09:00", "2023-12-31 23:30:00"),
+            ("2023-06-01T02:00:00-05:00", "2023-06-01 15:00:00"),
+            ("2023-12-31T16:00:00Z", "2024-01-01 00:00:00"),
+            ("2023-12-31T15:59:59.999Z", "2023-12-31 23:59:59.999"),
+            ("2023-06-01T14:22:10.123+05:30", "2023-06-01 16:52:10.123"),
+            ("2023-06-01 14:22Z", "2023-06-01 22:22:00"),
+            ("2024-02-28T20:00:00-12:00", "2024-02-29 16:00:00"),
+            ("2023-02-28T20:00:00-12:00", "2023-03-01 16:00:00"),
+            ("2023-06-01T00:00:00+14:00", "2023-05-31 18:00:00"),
+            ("2023-06-01 2:22 PM +08:00", "2023-06-01 14:22:00"),
+            ("2023/6/1 下午2:22Z", "2023-06-01 22:22:00"),
+            ("2023年12月31日 23时30分Z", "2024-01-01 07:30:00"),
+            ("20231231T23:30:00Z", "2024-01-01 07:30:00"),
+            (
+                "２０２３－１２－３１Ｔ２３：３０：００Ｚ",
+                "2024-01-01 07:30:00",
+            ),
+            (
+                "２０２３－１２－３１　２３：３０：００＋００：００",
+                "2024-01-01 07:30:00",
+            ),
+            ("2023-06-01T14:22:10-00:00", "2023-06-01 22:22:10"),
+        ] {
+            assert_eq!(dt(s), want, "{s}");
+        }
+        let range =
+            |o: &str| format!("{o} is not a UTC offset in use: offsets run from -12:00 to +14:00");
+        assert_eq!(
+            parse_date_time("2023-06-01T14:22:10+15:00").unwrap_err(),
+            range("+15:00")
+        );
+        assert_eq!(
+            parse_date_time("2023-06-01T14:22:10-1230").unwrap_err(),
+            range("-12:30")
+        );
+        assert_eq!(
+            parse_date_time("2023-06-01T14:22:10+08:60").unwrap_err(),
+            range("+08:60")
+        );
+        assert_eq!(
+            parse_date_time("2023-06-01T14:22:10+99").unwrap_err(),
+            range("+99:00")
+        );
+        let years = "the date falls outside the years 1 to 9999 once converted to China Standard Time (UTC+8)";
+        assert_eq!(
+            parse_date_time("0001-01-01T00:00:00+14:00").unwrap_err(),
+            years
+        );
+        assert_eq!(
+            parse_date_time("9999-12-31T23:00:00-12:00").unwrap_err(),
+            years
+        );
+        assert_eq!(dt("0001-01-01T00:00:00+08:00"), "0001-01-01 00:00:00");
+        for bad in [
+            "2023-06-01Z",
+            "2023-06-01+08:00",
+            "2023-06-01T",
+            "2023-06-01 14:22:10+8:00",
+            "2023-06-01 14:22:10+08:0",
+            "2023-06-01 14:22:10+080",
+            "2023-06-01 14:22:10+08:00:00",
+            "2023-06-01 14:22:10Z+08:00",
+            "2023-06-01 14:22:10ZZ",
+            "2023-06-01 14:22:10 UTC",
+            "2023-06-01 14:22:10+",
+            "2023-06-01 24:00+08:00",
+        ] {
+            assert_eq!(parse_date_time(bad).unwrap_err(), DATE_FORMS, "{bad}");
+        }
+    }
+
+    /// The offset moves a row across the edge of a calendar-year period.
+    #[test]
+    fn an_offset_moves_a_date_across_the_year() {
+        let year_of = |s: &str| parse_date_time(s).unwrap().date.year();
+        assert_eq!(year_of("2023-12-31 23:30:00"), 2023);
+        assert_eq!(year_of("2023-12-31T23:30:00Z"), 2024);
+        assert_eq!(year_of("2023-12-31T23:30:00+08:00"), 2023);
+        assert_eq!(year_of("2024-01-01T00:30:00+09:00"), 2023);
+        assert_eq!(year_of("2024-01-01 00:30:00"), 2024);
+    }
+
+    #[test]
+    fn excel_serial_numbers_are_named_not_guessed() {
+        let serial = |s: &str, date: &str| {
+            format!(
+                "{s} looks like an Excel date serial number for {date}; format the column as a date in Excel and export again"
+            )
+        };
+        let e = |s: &str| parse_date_time(s).unwrap_err();
+        assert_eq!(e("45078"), serial("45078", "2023-06-01"));
+        assert_eq!(e("４５０７８"), serial("45078", "2023-06-01"));
+        assert_eq!(e("45292"), serial("45292", "2024-01-01"));
+        assert_eq!(e("10000"), serial("10000", "1927-05-18"));
+        assert_eq!(e("99999"), serial("99999", "2173-10-13"));
+        assert_eq!(e("45078.5"), serial("45078.5", "2023-06-01 12:00:00"));
+        assert_eq!(e("45078.75"), serial("45078.75", "2023-06-01 18:00:00"));
+        // 0.123456789 day = 10666.67 s, to the nearest second 02:57:47; the
+        // tenth digit is past a second's precision and dropped.
+        assert_eq!(
+            e("45078.1234567891"),
+            serial("45078.1234567891", "2023-06-01 02:57:47")
+        );
+        // 86399.91 s rounds to midnight of the next day.
+        assert_eq!(
+            e("45078.999999"),
+            serial("45078.999999", "2023-06-02 00:00:00")
+        );
+        assert_eq!(
+            e("45078.0000001"),
+            serial("45078.0000001", "2023-06-01 00:00:00")
+        );
+        for other in [
+            "0",
+            "1",
+            "60",
+            "61",
+            "2023",
+            "9999",
+            "09999",
+            "202361",
+            "2023061",
+            "100000",
+            "45078.",
+            "45078.5x",
+            ".5",
+            "45078 ",
+            "45,078",
+            "45078.5.5",
+        ] {
+            assert_eq!(parse_date_time(other).unwrap_err(), DATE_FORMS, "{other}");
+        }
+        // Eight digits remain a date.
+        assert_eq!(dt("20230601"), "2023-06-01");
+    }
+
+    #[test]
+    fn counts_with_a_decimal_point() {
+        assert_eq!(parse_count("3.0"), Ok(3));
+        assert_eq!(parse_count("2.00"), Ok(2));
+        assert_eq!(parse_count("0.0"), Ok(0));
+        assert_eq!(parse_count("1,234.000"), Ok(1234));
+        assert_eq!(parse_count("３．０"), Ok(3));
+        assert_eq!(parse_count("18446744073709551615.0"), Ok(u64::MAX));
+        let fraction = "not a whole number: a count may have a decimal point only with zeros after it, such as 3.0";
+        let point = format!("a decimal point needs a digit on each side: {COUNT_FORMS}");
+        assert_eq!(parse_count("1.5").unwrap_err(), fraction);
+        assert_eq!(parse_count("3.01").unwrap_err(), fraction);
+        assert_eq!(parse_count("3.").unwrap_err(), point);
+        assert_eq!(parse_count(".5").unwrap_err(), point);
+        assert_eq!(parse_count(".").unwrap_err(), point);
+        for bad in ["1.0.0", "1,23.0", "1.,0", "-3.0", "3.0 件", "3.0e0"] {
+            assert_eq!(parse_count(bad).unwrap_err(), COUNT_FORMS, "{bad}");
+        }
+    }
+
     #[test]
     fn money_in_every_spec_form() {
         assert_eq!(parse_money("1234.5"), Ok(123_450));
@@ -728,6 +1285,10 @@ mod tests {
         assert_eq!(e("99999999999999999999999"), e("10000000000000.01"));
         assert_eq!(e("¥"), format!("no amount: {MONEY_FORMS}"));
         assert_eq!(e("元"), e("¥"));
+        let point = format!("a decimal point needs a digit on each side: {MONEY_FORMS}");
+        assert_eq!(e("1234."), point);
+        assert_eq!(e(".5"), point);
+        assert_eq!(e("¥.50元"), point);
         assert_eq!(e("¥ 元"), e("¥"));
         assert_eq!(e(""), e("¥"));
         for bad in [
@@ -738,8 +1299,6 @@ mod tests {
             "1,23.00",
             "12,34",
             ",123",
-            "1234.",
-            ".5",
             "1.5元整",
             "¥¥5",
             "5元元",
