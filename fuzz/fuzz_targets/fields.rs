@@ -1,5 +1,5 @@
-//! Every field parser on arbitrary text; an accepted date reads back the
-//! same from its ISO form.
+//! Every field parser on arbitrary text; an accepted date, count or
+//! amount reads back the same from its plain form; masking is idempotent.
 #![no_main]
 use govtally::fields;
 use libfuzzer_sys::fuzz_target;
@@ -18,6 +18,13 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(n) = fields::parse_count(t) {
         assert_eq!(fields::parse_count(&n.to_string()), Ok(n));
     }
+    if let Ok(fen) = fields::parse_money(t) {
+        let yuan = format!("{}.{:02}", fen / 100, fen % 100);
+        assert_eq!(fields::parse_money(&yuan), Ok(fen));
+    }
+    // A masked value has no run of digits left to mask.
+    let masked = govtally::input::mask::mask_personal(&s);
+    assert_eq!(govtally::input::mask::mask_personal(&masked), masked);
     let _ = fields::split_list(&s).count();
     let _ = fields::normalise_header(&s);
     let (a, b) = s.split_at(
