@@ -69,6 +69,18 @@ fn datasets(c: &mut Criterion) {
     );
     drop(inspections);
 
+    let newer: [(&str, Dataset, fn(usize, u64) -> String); 5] = [
+        ("enforcement", Dataset::Enforcement, common::enforcement),
+        ("normative", Dataset::Normative, common::normative),
+        ("disputes", Dataset::Disputes, common::disputes),
+        ("reconsideration", Dataset::Reconsideration, common::reconsideration),
+        ("proposals", Dataset::Proposals, common::proposals),
+    ];
+    for (i, (name, dataset, generate)) in newer.into_iter().enumerate() {
+        let data = generate(n, 10 + i as u64);
+        bench_one(&mut g, name, dataset, None, data.as_bytes());
+    }
+
     let complaints = common::complaints(n, 3);
     let data = complaints.as_bytes();
     bench_one(

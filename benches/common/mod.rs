@@ -398,3 +398,201 @@ pub fn options(threads: Option<usize>) -> govtally::Options {
         None => o,
     }
 }
+
+/// A date of 2022–2023 as `YYYY-MM-DD`.
+fn ymd(day: u64) -> String {
+    let (y, m, d) = civil(day.min(DAYS_2Y - 1));
+    format!("{y}-{m:02}-{d:02}")
+}
+
+/// 劳动保障监察执法台账 (spec §2.5): `文书编号,决定日期,执法类型,对象类型,
+/// 证件号码,当事人,工程项目,金额`; decision numbers such as
+/// `余人社监〔2023〕第01234号`, enterprise credit codes and persons' identity
+/// numbers (a few thousand targets, each acted on many times), amounts in
+/// several written forms.
+pub fn enforcement(target: usize, seed: u64) -> String {
+    const TYPES: &[(u32, &str)] = &[
+        (30, "行政处理决定"),
+        (25, "行政处罚"),
+        (20, "信用扣分"),
+        (10, "约谈"),
+        (2, "移送公安"),
+        (5, "欠薪隐患化解"),
+        (8, "其他"),
+    ];
+    let mut rng = Rng::new(seed);
+    let mut s = String::with_capacity(target + 256);
+    s.push_str("文书编号,决定日期,执法类型,对象类型,证件号码,当事人,工程项目,金额\n");
+    let mut i: u64 = 0;
+    while s.len() < target {
+        let day = rng.below(DAYS_2Y);
+        let (y, _, _) = civil(day);
+        let kind = rng.pct(80);
+        let who = rng.below(5000);
+        let (kind_word, id, name) = if kind {
+            (
+                "企业",
+                format!("91330110MA2{who:07}"),
+                format!("杭州某某建设有限公司{who}"),
+            )
+        } else {
+            ("个人", format!("33011019{:02}0101{who:04}", 60 + who % 40), format!("劳动者{who}"))
+        };
+        let amount = match rng.below(5) {
+            0 => String::new(),
+            1 => format!("{}.{:02}", rng.below(100_000), rng.below(100)),
+            2 => format!("\"¥{},{:03}.50\"", 1 + rng.below(99), rng.below(1000)),
+            3 => format!("{}元", rng.below(50_000)),
+            _ => format!("{}", rng.below(10_000)),
+        };
+        let _ = writeln!(
+            s,
+            "余人社监〔{y}〕第{i:05}号,{},{},{kind_word},{id},{name},某某项目{},{amount}",
+            ymd(day),
+            rng.weighted(TYPES),
+            rng.below(300),
+        );
+        i += 1;
+    }
+    s
+}
+
+/// 行政规范性文件管理台账 (spec §2.6): `文号,文件名称,发文日期,是否经合法性审查,
+/// 是否公布,清理日期,清理结果`; half the documents cleaned up.
+pub fn normative(target: usize, seed: u64) -> String {
+    const RESULTS: &[&str] = &["继续有效", "修改", "废止", "失效", "宣布失效"];
+    let mut rng = Rng::new(seed);
+    let mut s = String::with_capacity(target + 256);
+    s.push_str("文号,文件名称,发文日期,是否经合法性审查,是否公布,清理日期,清理结果\n");
+    let mut i: u64 = 0;
+    while s.len() < target {
+        let issued = rng.below(DAYS_2Y / 2);
+        let (y, _, _) = civil(issued);
+        let cleaned = if rng.pct(50) {
+            format!(
+                "{},{}",
+                ymd(issued + rng.below(DAYS_2Y - issued)),
+                rng.pick(RESULTS)
+            )
+        } else {
+            ",".to_string()
+        };
+        let _ = writeln!(
+            s,
+            "余人社发〔{y}〕{i}号,关于印发《某某实施办法》的通知{},{},{},{},{cleaned}",
+            rng.below(1000),
+            ymd(issued),
+            rng.pick(&["是", "否"]),
+            rng.pick(&["是", "否", ""]),
+        );
+        i += 1;
+    }
+    s
+}
+
+/// 劳动人事争议案件台账 (spec §2.7): `案号,登记日期,受理机构,机构类型,处理方式,
+/// 处理结果,结案日期,开庭时间,庭审方式`; case numbers such as
+/// `余劳人仲案字〔2023〕第1234号`, most cases closed within weeks, a third heard.
+pub fn disputes(target: usize, seed: u64) -> String {
+    const VENUES: &[(&str, &str)] = &[
+        ("仓前街道劳动保障驿站", "劳动保障驿站"),
+        ("余杭街道调解中心", "调解中心"),
+        ("区劳动人事争议仲裁院", "仲裁院"),
+    ];
+    const MED: &[&str] = &["调解成功", "调解成功", "调解成功", "调解不成", "撤回"];
+    const ARB: &[&str] = &["裁决", "调解成功", "撤回", "不予受理"];
+    const MODES: &[&str] = &["数字庭", "线上", "现场", ""];
+    let mut rng = Rng::new(seed);
+    let mut s = String::with_capacity(target + 256);
+    s.push_str("案号,登记日期,受理机构,机构类型,处理方式,处理结果,结案日期,开庭时间,庭审方式\n");
+    let mut i: u64 = 0;
+    while s.len() < target {
+        let day = rng.below(DAYS_2Y - 120);
+        let (y, _, _) = civil(day);
+        let (venue, vtype) = rng.pick(VENUES);
+        let arb = *vtype == "仲裁院";
+        let (outcome, closed) = if rng.pct(85) {
+            let o = if arb { rng.pick(ARB) } else { rng.pick(MED) };
+            (*o, ymd(day + rng.below(90)))
+        } else {
+            ("", String::new())
+        };
+        let hearing = if arb && rng.pct(70) {
+            let (hy, hm, hd) = civil(day + rng.below(30));
+            format!("{hy}-{hm:02}-{hd:02} {:02}:{:02}", 9 + rng.below(12), rng.below(4) * 15)
+        } else {
+            String::new()
+        };
+        let mode = if hearing.is_empty() { "" } else { rng.pick(MODES) };
+        let _ = writeln!(
+            s,
+            "余劳人仲案字〔{y}〕第{i}号,{},{venue},{vtype},{},{outcome},{closed},{hearing},{mode}",
+            ymd(day),
+            if arb { "仲裁" } else { "调解" },
+        );
+        i += 1;
+    }
+    s
+}
+
+/// 行政复议与行政诉讼案件台账 (spec §2.8): `案件编号,案件类型,收案日期,办理状态,
+/// 审结日期,审理结果,案由,负责人出庭`.
+pub fn reconsideration(target: usize, seed: u64) -> String {
+    const TYPES: &[&str] = &["行政复议", "一审行政诉讼", "二审"];
+    const RESULTS: &[&str] = &["维持", "驳回", "撤销", "撤诉", ""];
+    const SUBJECTS: &[&str] = &["工伤认定", "工龄认定", "社会保险", "劳动监察", "信息公开"];
+    let mut rng = Rng::new(seed);
+    let mut s = String::with_capacity(target + 256);
+    s.push_str("案件编号,案件类型,收案日期,办理状态,审结日期,审理结果,案由,负责人出庭\n");
+    let mut i: u64 = 0;
+    while s.len() < target {
+        let day = rng.below(DAYS_2Y - 200);
+        let (y, _, _) = civil(day);
+        let (status, concluded, result) = match rng.below(4) {
+            0 => ("审理中", String::new(), ""),
+            1 => ("立案前调解", String::new(), ""),
+            _ => ("已审结", ymd(day + rng.below(180)), *rng.pick(RESULTS)),
+        };
+        let _ = writeln!(
+            s,
+            "（{y}）浙0110行初{i}号,{},{},{status},{concluded},{result},{},{}",
+            rng.pick(TYPES),
+            ymd(day),
+            rng.pick(SUBJECTS),
+            rng.pick(&["是", "否", ""]),
+        );
+        i += 1;
+    }
+    s
+}
+
+/// 建议提案办理台账 (spec §2.9): `建议编号,建议提案类型,承办方式,交办日期,
+/// 答复期限,答复日期,满意度`.
+pub fn proposals(target: usize, seed: u64) -> String {
+    const TYPES: &[&str] = &["人大代表建议", "人大闭会期间代表建议", "政协委员提案"];
+    const LEVELS: &[&str] = &["满意", "基本满意", "不满意", ""];
+    let mut rng = Rng::new(seed);
+    let mut s = String::with_capacity(target + 256);
+    s.push_str("建议编号,建议提案类型,承办方式,交办日期,答复期限,答复日期,满意度\n");
+    let mut i: u64 = 0;
+    while s.len() < target {
+        let day = rng.below(DAYS_2Y - 120);
+        let (y, _, _) = civil(day);
+        let replied = if rng.pct(90) {
+            ymd(day + rng.below(100))
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            s,
+            "JY{y}{i:07},{},{},{},{},{replied},{}",
+            rng.pick(TYPES),
+            rng.pick(&["主办", "协办", "会办"]),
+            ymd(day),
+            ymd(day + 90),
+            rng.pick(LEVELS),
+        );
+        i += 1;
+    }
+    s
+}
