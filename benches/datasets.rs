@@ -73,7 +73,11 @@ fn datasets(c: &mut Criterion) {
         ("enforcement", Dataset::Enforcement, common::enforcement),
         ("normative", Dataset::Normative, common::normative),
         ("disputes", Dataset::Disputes, common::disputes),
-        ("reconsideration", Dataset::Reconsideration, common::reconsideration),
+        (
+            "reconsideration",
+            Dataset::Reconsideration,
+            common::reconsideration,
+        ),
         ("proposals", Dataset::Proposals, common::proposals),
     ];
     for (i, (name, dataset, generate)) in newer.into_iter().enumerate() {

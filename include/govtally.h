@@ -215,6 +215,16 @@ uint32_t govtally_abi_version(void);
 const char *govtally_status_str(govtally_status status);
 
 /**
+ * The name of a dataset (`"legality"`, …, as `govtally_dataset_from_name()`
+ * reads it), as a static string (never freed); NULL for a value that is
+ * no dataset of this library. Counting up from 0 until NULL lists every
+ * ledger the library knows, whatever header the caller was compiled with.
+ *
+ * Thread safety: safe from any thread.
+ */
+const char *govtally_dataset_name(govtally_dataset dataset);
+
+/**
  * Copies the message of the last failed call on the calling thread into
  * `buf` (NUL-terminated UTF-8). When rows were rejected it lists every
  * problem kept, one per line (`file:line: column `…`, value `…`: reason`).

@@ -400,6 +400,30 @@ pub extern "C" fn govtally_status_str(status: govtally_status_arg) -> *const c_c
     name.as_ptr()
 }
 
+/// The name of a dataset (`"legality"`, …, as `govtally_dataset_from_name()`
+/// reads it), as a static string (never freed); NULL for a value that is
+/// no dataset of this library. Counting up from 0 until NULL lists every
+/// ledger the library knows, whatever header the caller was compiled with.
+///
+/// Thread safety: safe from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn govtally_dataset_name(dataset: govtally_dataset_arg) -> *const c_char {
+    static NAMES: std::sync::OnceLock<Vec<std::ffi::CString>> = std::sync::OnceLock::new();
+    let mut name = std::ptr::null();
+    quietly(|| {
+        let names = NAMES.get_or_init(|| {
+            Dataset::ALL
+                .iter()
+                .map(|d| std::ffi::CString::new(d.name()).expect("dataset names hold no NUL"))
+                .collect()
+        });
+        if let Some(d) = Dataset::from_code(dataset) {
+            name = names[d.code() as usize].as_ptr();
+        }
+    });
+    name
+}
+
 /// Copies the message of the last failed call on the calling thread into
 /// `buf` (NUL-terminated UTF-8). When rows were rejected it lists every
 /// problem kept, one per line (`file:line: column `…`, value `…`: reason`).

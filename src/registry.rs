@@ -4,9 +4,11 @@
 //! names, the C ABI's dataset values and the CLI's subcommands — is derived
 //! from the [`ledgers!`] invocation below.
 //!
-//! Adding a ledger is its file in `src/datasets/` plus one line here (and
-//! its C constant, which cbindgen can only read from a literal in
-//! `src/ffi.rs`; a test checks the header lists every ledger).
+//! Adding a ledger is its file in `src/datasets/` (declared there with
+//! `pub mod`) plus one line here — and its C constant, which cbindgen can
+//! only read from a literal in `src/ffi.rs` (tests/header.rs fails until it
+//! is there), and the Java binding's enum value (its test fails until it is
+//! there).
 
 use std::fmt;
 use std::str::FromStr;
@@ -14,10 +16,7 @@ use std::str::FromStr;
 use serde::{Serialize, Serializer};
 
 use crate::Options;
-use crate::datasets::{
-    DatasetSpec, complaints, disputes, enforcement, inspections, legality, normative, proposals,
-    reconsideration,
-};
+use crate::datasets::DatasetSpec;
 use crate::engine::{Core, FileEngine};
 use crate::error::Error;
 use crate::input::header::ColumnSpec;
@@ -116,14 +115,14 @@ macro_rules! ledgers {
 }
 
 ledgers! {
-    Legality = 0 => legality::Legality,
-    Inspections = 1 => inspections::Inspections,
-    Complaints = 2 => complaints::Complaints,
-    Enforcement = 3 => enforcement::Enforcement,
-    Normative = 4 => normative::Normative,
-    Disputes = 5 => disputes::Disputes,
-    Reconsideration = 6 => reconsideration::Reconsideration,
-    Proposals = 7 => proposals::Proposals,
+    Legality = 0 => crate::datasets::legality::Legality,
+    Inspections = 1 => crate::datasets::inspections::Inspections,
+    Complaints = 2 => crate::datasets::complaints::Complaints,
+    Enforcement = 3 => crate::datasets::enforcement::Enforcement,
+    Normative = 4 => crate::datasets::normative::Normative,
+    Disputes = 5 => crate::datasets::disputes::Disputes,
+    Reconsideration = 6 => crate::datasets::reconsideration::Reconsideration,
+    Proposals = 7 => crate::datasets::proposals::Proposals,
 }
 
 impl Dataset {

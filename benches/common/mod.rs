@@ -436,7 +436,11 @@ pub fn enforcement(target: usize, seed: u64) -> String {
                 format!("杭州某某建设有限公司{who}"),
             )
         } else {
-            ("个人", format!("33011019{:02}0101{who:04}", 60 + who % 40), format!("劳动者{who}"))
+            (
+                "个人",
+                format!("33011019{:02}0101{who:04}", 60 + who % 40),
+                format!("劳动者{who}"),
+            )
         };
         let amount = match rng.below(5) {
             0 => String::new(),
@@ -519,11 +523,19 @@ pub fn disputes(target: usize, seed: u64) -> String {
         };
         let hearing = if arb && rng.pct(70) {
             let (hy, hm, hd) = civil(day + rng.below(30));
-            format!("{hy}-{hm:02}-{hd:02} {:02}:{:02}", 9 + rng.below(12), rng.below(4) * 15)
+            format!(
+                "{hy}-{hm:02}-{hd:02} {:02}:{:02}",
+                9 + rng.below(12),
+                rng.below(4) * 15
+            )
         } else {
             String::new()
         };
-        let mode = if hearing.is_empty() { "" } else { rng.pick(MODES) };
+        let mode = if hearing.is_empty() {
+            ""
+        } else {
+            rng.pick(MODES)
+        };
         let _ = writeln!(
             s,
             "余劳人仲案字〔{y}〕第{i}号,{},{venue},{vtype},{},{outcome},{closed},{hearing},{mode}",

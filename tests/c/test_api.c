@@ -139,6 +139,11 @@ static void test_dataset_from_name(void) {
     CHECK(d == GOVTALLY_DATASET_RECONSIDERATION);
     CHECK_STATUS(govtally_dataset_from_name("建议提案办理台账", &d), GOVTALLY_OK);
     CHECK(d == GOVTALLY_DATASET_PROPOSALS);
+    CHECK(strcmp(govtally_dataset_name(GOVTALLY_DATASET_LEGALITY), "legality") == 0);
+    CHECK(strcmp(govtally_dataset_name(GOVTALLY_DATASET_PROPOSALS), "proposals") == 0);
+    CHECK(govtally_dataset_name(8) == NULL);
+    CHECK(govtally_dataset_name(-1) == NULL);
+    CHECK(govtally_dataset_name(INT32_MIN) == NULL);
     d = (govtally_dataset)77;
     CHECK_STATUS(govtally_dataset_from_name("nonsense", &d), GOVTALLY_INVALID_ARGUMENT);
     CHECK(d == 77); /* untouched on failure */

@@ -63,6 +63,8 @@ public final class Govtally {
         int govtally_report_json(Pointer report, byte[] buf, long cap, LongByReference needed);
 
         int govtally_report_text(Pointer report, byte[] buf, long cap, LongByReference needed);
+
+        Pointer govtally_dataset_name(int dataset);
         int govtally_report_get_i64(Pointer report, byte[] path, LongByReference out);
         int govtally_report_get_f64(Pointer report, byte[] path, DoubleByReference out);
         void govtally_report_free(Pointer report);
@@ -97,6 +99,17 @@ public final class Govtally {
 
         Dataset(int value) {
             this.value = value;
+        }
+
+        /** The library's name of the dataset ({@code legality}, …). */
+        public String libraryName() {
+            return libraryName(value);
+        }
+
+        /** The name of the library's dataset {@code value}, or null past the last. */
+        static String libraryName(int value) {
+            Pointer p = LIB.govtally_dataset_name(value);
+            return p == null ? null : p.getString(0, "UTF-8");
         }
 
         /** By name ({@code legality}, …) or Chinese title, as the library reads it. */

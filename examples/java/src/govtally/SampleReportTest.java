@@ -122,6 +122,11 @@ public final class SampleReportTest {
         check(Dataset.fromName("complaints") == Dataset.COMPLAINTS, "dataset from name");
         check(Dataset.fromName("合法性审查台账") == Dataset.LEGALITY, "dataset from Chinese title");
         check(Dataset.fromName("proposals") == Dataset.PROPOSALS, "dataset from name (proposals)");
+        // The binding's enum lists exactly the library's ledgers, in order.
+        for (Dataset d : Dataset.values()) {
+            check(d.libraryName().equals(d.name().toLowerCase(java.util.Locale.ROOT)), "dataset name " + d);
+        }
+        check(Dataset.libraryName(Dataset.values().length) == null, "no ledger missing from the Java enum");
         check(Dataset.fromName("劳动保障监察执法台账") == Dataset.ENFORCEMENT, "dataset from title (enforcement)");
         status(() -> Dataset.fromName("nope"), Govtally.INVALID_ARGUMENT, "unknown dataset name");
 
