@@ -2,4 +2,6 @@
 //! The numbers they write are the report's numbers, so the text and the
 //! JSON never disagree.
 
+pub mod table;
 pub mod text;
+pub mod tree;
