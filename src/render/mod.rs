@@ -2,6 +2,7 @@
 //! The numbers they write are the report's numbers, so the text and the
 //! JSON never disagree.
 
+pub mod prose;
 pub mod table;
 pub mod text;
 pub mod tree;
