@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{ArgMatches, Args, FromArgMatches, ValueEnum};
+use govtally::render::prose::{Template, TemplateError};
 use govtally::{BadRowPolicy, Dataset, Encoding, Error, Options, Period, Report, Rounding};
 use serde::Serialize;
 
@@ -82,9 +83,19 @@ struct Common {
     /// Last day of the period, inclusive (with --from).
     #[arg(long, requires = "from", value_name = "DATE")]
     to: Option<String>,
-    /// Output format.
+    /// Output format: text (labelled figures), json (the documented
+    /// schema), prose (the report's Chinese paragraphs), csv (every figure
+    /// as dataset,path,label,value; UTF-8 with BOM, CRLF).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// With --format prose: a template to fill in instead of the built-in
+    /// one (see docs/templates.md).
+    #[arg(long, value_name = "FILE")]
+    template: Option<PathBuf>,
+    /// Write the output to FILE instead of standard output; an existing
+    /// FILE is replaced only once the whole output is written.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
     /// Input encoding: auto, utf-8, gb18030 (gbk), utf-16le, utf-16be.
     #[arg(long, default_value = "auto", value_name = "E")]
     encoding: String,
@@ -122,12 +133,15 @@ struct Common {
 enum Format {
     Text,
     Json,
+    Prose,
+    Csv,
 }
 
 /// A usage error (exit 2) or a data/file error (exit 1).
 enum Failure {
     Usage(String),
     Data(Error),
+    Template(TemplateError),
     Output(io::Error),
 }
 
@@ -161,6 +175,10 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
         Err(Failure::Data(e)) => {
+            eprintln!("govtally: {e}");
+            ExitCode::from(1)
+        }
+        Err(Failure::Template(e)) => {
             eprintln!("govtally: {e}");
             ExitCode::from(1)
         }
@@ -233,11 +251,84 @@ fn options(c: &Common) -> Result<Options, Failure> {
 
 fn one(dataset: Dataset, a: DatasetArgs, out: &mut impl Write) -> Result<(), Failure> {
     let o = options(&a.common)?;
+    let template = template(&a.common)?;
     let report = govtally::tally_files(dataset, &a.files, &o)?;
-    match a.common.format {
-        Format::Json => writeln!(out, "{}", report.to_json_pretty())?,
-        Format::Text => write!(out, "{}", report.to_text())?,
+    let bytes = match a.common.format {
+        Format::Json => format!("{}\n", report.to_json_pretty()).into_bytes(),
+        Format::Text => report.to_text().into_bytes(),
+        f => rendered(f, template.as_ref(), std::slice::from_ref(&report))?,
+    };
+    emit(&a.common, &bytes, out)
+}
+
+/// The template `--format prose` fills in, read and parsed before any data
+/// is: a broken template fails at once, naming its line and column.
+fn template(c: &Common) -> Result<Option<Template>, Failure> {
+    let Some(path) = &c.template else {
+        return Ok(None);
+    };
+    if c.format != Format::Prose {
+        return Err(Failure::Usage(
+            "--template applies to --format prose".into(),
+        ));
     }
+    let source = std::fs::read_to_string(path).map_err(|source| {
+        Failure::Data(Error::Io {
+            path: path.display().to_string(),
+            source,
+        })
+    })?;
+    let name = path.display().to_string();
+    Template::new(&name, &source)
+        .map(Some)
+        .map_err(Failure::Template)
+}
+
+/// The formats rendered from finished reports alike for one ledger and
+/// for `report DIR`.
+fn rendered(
+    format: Format,
+    template: Option<&Template>,
+    reports: &[Report],
+) -> Result<Vec<u8>, Failure> {
+    Ok(match format {
+        Format::Prose => match template {
+            Some(t) => t.render(reports),
+            None => govtally::render::prose::render(reports),
+        }
+        .map_err(Failure::Template)?
+        .into_bytes(),
+        Format::Csv => govtally::render::table::to_csv(reports).into_bytes(),
+        Format::Text | Format::Json => unreachable!("rendered by the caller"),
+    })
+}
+
+/// Writes the output to standard output, or to `--output`: beside the
+/// target first, then renamed over it, so a failed run never leaves a
+/// half-written file.
+fn emit(c: &Common, bytes: &[u8], out: &mut impl Write) -> Result<(), Failure> {
+    let Some(path) = &c.output else {
+        out.write_all(bytes)?;
+        return Ok(());
+    };
+    let io_err = |source| {
+        Failure::Data(Error::Io {
+            path: path.display().to_string(),
+            source,
+        })
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".govtally-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(io_err)?;
+    tmp.write_all(bytes).map_err(io_err)?;
+    tmp.as_file().sync_all().map_err(io_err)?;
+    tmp.persist(path).map_err(|e| io_err(e.error))?;
     Ok(())
 }
 
@@ -251,6 +342,7 @@ struct Combined<'a> {
 
 fn report(a: ReportArgs, out: &mut impl Write) -> Result<(), Failure> {
     let o = options(&a.common)?;
+    let template = template(&a.common)?;
     let Some(period) = o.period else {
         return Err(Failure::Usage("report needs --year or --from/--to".into()));
     };
@@ -274,7 +366,7 @@ fn report(a: ReportArgs, out: &mut impl Write) -> Result<(), Failure> {
             .retain(|(_, k)| keys.contains(&k.trim().to_ascii_lowercase().as_str()));
         reports.push(govtally::tally_files(d, &files, &od)?);
     }
-    match a.common.format {
+    let bytes = match a.common.format {
         Format::Json => {
             let combined = Combined {
                 schema_version: govtally::report::SCHEMA_VERSION,
@@ -282,15 +374,16 @@ fn report(a: ReportArgs, out: &mut impl Write) -> Result<(), Failure> {
                 datasets: reports.iter().map(|r| (r.dataset.name(), r)).collect(),
             };
             let text = serde_json::to_string_pretty(&combined).expect("reports serialise to JSON");
-            writeln!(out, "{text}")?;
+            format!("{text}\n").into_bytes()
         }
         Format::Text => {
             let mut text = String::new();
             govtally::render::text::write_reports(&reports, &mut text);
-            write!(out, "{text}")?;
+            text.into_bytes()
         }
-    }
-    Ok(())
+        f => rendered(f, template.as_ref(), &reports)?,
+    };
+    emit(&a.common, &bytes, out)
 }
 
 fn csv_files(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
