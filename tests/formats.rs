@@ -7,14 +7,17 @@
 //! worked out by hand or read from the JSON report itself, through
 //! `serde_json` rather than the renderers' own walk of it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use calamine::{Data, Reader, Xlsx};
 use govtally::render::prose::{self, Template};
-use govtally::render::table;
-use govtally::{Dataset, Options, Report, Tally, tally_files};
+use govtally::render::{table, xlsx};
+use govtally::report::lookup;
+use govtally::{BadRowPolicy, Dataset, Options, Report, Tally, tally_files};
 use serde_json::Value;
 
 // ───────────────────────────── helpers ─────────────────────────────
@@ -683,4 +686,531 @@ fn cli_csv_is_the_library_table() {
         String::from_utf8(o.stdout).unwrap(),
         table::to_csv(&samples())
     );
+}
+
+// ───────────────────────────── the workbook ─────────────────────────────
+
+fn open(bytes: &[u8]) -> Xlsx<Cursor<Vec<u8>>> {
+    Xlsx::new(Cursor::new(bytes.to_vec())).expect("calamine opens the workbook")
+}
+
+/// A sheet as rows of cells from A1 (calamine's range starts at the first
+/// used cell).
+fn grid(wb: &mut Xlsx<Cursor<Vec<u8>>>, sheet: &str) -> Vec<Vec<Data>> {
+    let range = wb.worksheet_range(sheet).unwrap();
+    let Some((r1, c1)) = range.end() else {
+        return Vec::new();
+    };
+    (0..=r1)
+        .map(|r| {
+            (0..=c1)
+                .map(|c| range.get_value((r, c)).cloned().unwrap_or(Data::Empty))
+                .collect()
+        })
+        .collect()
+}
+
+fn text(cell: &Data) -> String {
+    match cell {
+        Data::String(s) => s.clone(),
+        Data::Empty => String::new(),
+        other => panic!("not text: {other:?}"),
+    }
+}
+
+fn blank(row: &[Data]) -> bool {
+    row.iter().all(|c| *c == Data::Empty)
+}
+
+fn is_iso_date(s: &str) -> bool {
+    s.len() == 10 && chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
+}
+
+/// A cell holds the JSON value: numbers as numbers (a percentage as the
+/// number it stands for, −33.16 as −0.3316), dates as dates, null as an
+/// empty cell. The fixture's decimal strings ("-33.16") are numbers.
+fn assert_cell(cell: &Data, want: &Value, path: &str) {
+    let last = path.rsplit('.').next().unwrap_or(path);
+    let want = match want {
+        Value::String(s) if !is_iso_date(s) && s.parse::<f64>().is_ok() => {
+            Value::from(s.parse::<f64>().unwrap())
+        }
+        w => w.clone(),
+    };
+    match &want {
+        Value::Null => assert_eq!(cell, &Data::Empty, "{path}"),
+        Value::Bool(b) => assert_eq!(cell, &Data::Bool(*b), "{path}"),
+        Value::Number(n) => {
+            let x = match cell {
+                Data::Float(f) => *f,
+                Data::Int(i) => *i as f64,
+                other => panic!("{path}: {other:?} is not a number"),
+            };
+            let w = n.as_f64().unwrap();
+            if last.ends_with("_pct") {
+                // The f64 nearest the percentage's fraction.
+                let hundredths = (w * 100.0).round();
+                assert_eq!(x, hundredths / 10_000.0, "{path}: {x} is not {w}%");
+            } else {
+                assert_eq!(x, w, "{path}");
+            }
+        }
+        Value::String(s) if is_iso_date(s) => match cell {
+            Data::DateTime(d) => {
+                assert_eq!(d.as_datetime().unwrap().date().to_string(), *s, "{path}")
+            }
+            other => panic!("{path}: {other:?} is not a date"),
+        },
+        Value::String(s) => assert_eq!(cell, &Data::String(s.clone()), "{path}"),
+        other => panic!("{path}: {other} is not a leaf"),
+    }
+}
+
+/// The label of `rel` below the entry at `entry`: its segments' words.
+fn words(d: Dataset, entry: &[&str], rel: &[&str]) -> String {
+    let mut path: Vec<&str> = entry.to_vec();
+    let mut out = Vec::new();
+    for seg in rel {
+        path.push(seg);
+        let w = table::segment_label(d, &path).unwrap_or_else(|| panic!("{path:?}"));
+        if !w.is_empty() {
+            out.push(w.into_owned());
+        }
+    }
+    out.join("·")
+}
+
+/// Reads a ledger's sheet back: the first table (label, value, path) and
+/// each grouping table (an entry per row, its JSON path last, a figure per
+/// column named by the header). Every value is compared with the JSON;
+/// returns the paths of the figures found.
+fn check_ledger_sheet(rows: &[Vec<Data>], r: &Report) -> BTreeSet<String> {
+    let d = r.dataset;
+    let json = r.to_json_value();
+    let title = text(&rows[0][0]);
+    assert!(title.starts_with(d.title()), "{title}");
+    assert!(title.contains("2023-01-01 至 2023-12-31"), "{title}");
+    assert_eq!(
+        &rows[1][..3],
+        [
+            Data::from("项目"),
+            Data::from("数值"),
+            Data::from("JSON 路径")
+        ]
+    );
+    let mut covered = BTreeSet::new();
+    let mut i = 2;
+    while i < rows.len() && !blank(&rows[i]) {
+        let path = text(&rows[i][2]);
+        let want = lookup(&json, &path).unwrap_or_else(|| panic!("{d} {path}"));
+        assert_cell(&rows[i][1], want, &path);
+        let segs: Vec<&str> = path.split('.').collect();
+        assert_eq!(text(&rows[i][0]), table::figure_label(d, &segs), "{path}");
+        assert!(covered.insert(path));
+        i += 1;
+    }
+    while i < rows.len() {
+        if blank(&rows[i]) {
+            i += 1;
+            continue;
+        }
+        let header: Vec<String> = rows[i].iter().map(text).collect();
+        let path_col = header
+            .iter()
+            .position(|h| h == "JSON 路径")
+            .expect("a path column");
+        i += 1;
+        while i < rows.len() && !blank(&rows[i]) {
+            let row = &rows[i];
+            let p = text(&row[path_col]);
+            let entry: Vec<&str> = p.split('.').collect();
+            let node = lookup(&json, &p).unwrap_or_else(|| panic!("{d} {p}"));
+            let shown = table::segment_label(d, &entry).unwrap().into_owned();
+            assert_eq!(text(&row[0]), shown, "{p}");
+            let mut leaves = Vec::new();
+            json_leaves(node, "", &mut leaves);
+            let mut filled = 0;
+            for (rel, v) in &leaves {
+                let (col, full) = if rel.is_empty() {
+                    (1, p.clone())
+                } else {
+                    let rel: Vec<&str> = rel.split('.').collect();
+                    let label = words(d, &entry, &rel);
+                    let col = header
+                        .iter()
+                        .position(|h| *h == label)
+                        .unwrap_or_else(|| panic!("{d} {p}: no column {label}"));
+                    (col, format!("{p}.{}", rel.join(".")))
+                };
+                assert_cell(&row[col], v, &full);
+                if !v.is_null() {
+                    filled += 1;
+                }
+                assert!(covered.insert(full.clone()), "{full} twice");
+            }
+            let cells = row[1..path_col]
+                .iter()
+                .filter(|c| **c != Data::Empty)
+                .count();
+            assert_eq!(cells, filled, "{p}: cells that are no figure");
+            i += 1;
+        }
+    }
+    covered
+}
+
+#[test]
+fn the_workbook_reads_back_as_the_json() {
+    let reports = samples();
+    let bytes = xlsx::workbook(&reports).unwrap();
+    let mut wb = open(&bytes);
+    let mut names = vec!["总览"];
+    names.extend(reports.iter().map(|r| r.dataset.title()));
+    names.extend(["问题", "行数"]);
+    assert_eq!(wb.sheet_names(), names);
+
+    // 总览: the seed's figures, compared with the fixture worked out by hand.
+    let fixture: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sample_2023_expected.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let overview = grid(&mut wb, "总览");
+    assert_eq!(
+        overview[0],
+        ["台账", "项目", "数值", "JSON 路径"].map(Data::from)
+    );
+    let mut seen = Vec::new();
+    for row in &overview[1..] {
+        let d = reports
+            .iter()
+            .find(|r| r.dataset.title() == text(&row[0]))
+            .unwrap()
+            .dataset;
+        let path = text(&row[3]);
+        let want = lookup(&fixture[d.name()], &path).unwrap_or_else(|| panic!("{d} {path}"));
+        assert_cell(&row[2], want, &path);
+        let segs: Vec<&str> = path.split('.').collect();
+        assert_eq!(text(&row[1]), table::figure_label(d, &segs));
+        seen.push(format!("{d}.{path}"));
+    }
+    // Every figure of the seed's table (spec section 1) is there.
+    for want in [
+        "legality.reviews.by_type.administrative_contract",
+        "legality.reviews.by_type.normative_document",
+        "legality.opinions.total",
+        "normative.issued.total",
+        "normative.cleanup.issued_before",
+        "normative.cleanup.by_result.valid",
+        "normative.cleanup.repealed_or_expired",
+        "inspections.tasks.total",
+        "inspections.tasks.joint",
+        "inspections.objects.inspections",
+        "enforcement.by_type.handling_decision.actions",
+        "enforcement.by_type.penalty.by_kind.enterprise.targets",
+        "enforcement.by_type.credit_deduction.actions",
+        "enforcement.by_type.interview.actions",
+        "enforcement.by_type.penalty.by_kind.person.actions",
+        "enforcement.by_type.police_transfer.actions",
+        "enforcement.by_type.risk_resolved.actions",
+        "complaints.total.change_pct",
+        "disputes.registered.by_venue_type.station",
+        "disputes.closed.by_venue_type.station",
+        "disputes.arbitration.concluded",
+        "disputes.hearings.by_month.2023-12.weekend",
+        "disputes.mediation.success_rate_pct",
+        "disputes.hearings.digital_to_date",
+        "reconsideration.by_type.reconsideration.new",
+        "reconsideration.by_type.litigation_first.mediated_before_filing",
+        "reconsideration.lost",
+        "proposals.by_type.npc_suggestion.lead",
+        "proposals.by_type.cppcc_proposal.assist",
+        "proposals.replied.on_time_pct",
+        "proposals.satisfaction.rate_pct",
+    ] {
+        assert!(seen.iter().any(|s| s == want), "总览 lacks {want}");
+    }
+    // The values a clerk reads there, by hand.
+    let at = |path: &str| overview.iter().find(|r| text(&r[3]) == path).unwrap()[2].clone();
+    assert_eq!(at("total.change_pct"), Data::Float(-0.3316));
+    assert_eq!(at("mediation.success_rate_pct"), Data::Float(0.9526));
+    assert_eq!(at("opinions.total"), Data::Float(110.0));
+
+    // Each ledger's sheet holds every figure of its JSON once.
+    for r in &reports {
+        let rows = grid(&mut wb, r.dataset.title());
+        let covered = check_ledger_sheet(&rows, r);
+        let want: BTreeSet<String> = json_figures(r)
+            .into_keys()
+            .filter(|p| {
+                !["schema_version", "dataset"].contains(&p.as_str())
+                    && !p.starts_with("period.")
+                    && !p.starts_with("rows.")
+            })
+            .collect();
+        assert_eq!(covered, want, "{}", r.dataset);
+    }
+
+    // 行数: the row accounting of each ledger.
+    let rows = grid(&mut wb, "行数");
+    assert_eq!(
+        rows[0],
+        ["台账", "读取", "计入", "期外", "重复", "空行", "拒收"].map(Data::from)
+    );
+    for (row, r) in rows[1..].iter().zip(&reports) {
+        assert_eq!(text(&row[0]), r.dataset.title());
+        let json = r.to_json_value();
+        for (i, k) in [
+            "read",
+            "counted",
+            "out_of_period",
+            "duplicates",
+            "blank",
+            "rejected",
+        ]
+        .iter()
+        .enumerate()
+        {
+            assert_cell(&row[i + 1], &json["rows"][k], k);
+            assert_cell(&row[i + 1], &fixture[r.dataset.name()]["rows"][k], k);
+        }
+    }
+    assert_eq!(rows.len(), reports.len() + 1);
+    // No problem in the samples.
+    assert_eq!(grid(&mut wb, "问题").len(), 1);
+}
+
+/// The XML of a zip member.
+fn member(bytes: &[u8], name: &str) -> String {
+    let mut z = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut s = String::new();
+    z.by_name(name)
+        .unwrap_or_else(|_| panic!("{name} missing"))
+        .read_to_string(&mut s)
+        .unwrap();
+    s
+}
+
+/// Every `Target` of a relationships part.
+fn targets(rels: &str) -> Vec<String> {
+    rels.split("Target=\"")
+        .skip(1)
+        .map(|t| t.split('"').next().unwrap().to_string())
+        .collect()
+}
+
+fn a1(row: usize, col: usize) -> String {
+    format!("${}${}", (b'A' + col as u8) as char, row + 1)
+}
+
+/// The chart on `sheet`: found through the sheet's drawing, its series
+/// ranges equal to the table of `header` (`按月`) and the columns `series`.
+fn check_chart(bytes: &[u8], names: &[String], sheet: &str, header: &str, series: &[&str]) {
+    let n = names.iter().position(|s| s == sheet).unwrap() + 1;
+    let drawing = targets(&member(
+        bytes,
+        &format!("xl/worksheets/_rels/sheet{n}.xml.rels"),
+    ))
+    .into_iter()
+    .find(|t| t.contains("drawings/"))
+    .unwrap_or_else(|| panic!("{sheet} has no drawing"));
+    let drawing = drawing.rsplit('/').next().unwrap();
+    let chart = targets(&member(bytes, &format!("xl/drawings/_rels/{drawing}.rels")))
+        .into_iter()
+        .find(|t| t.contains("charts/"))
+        .unwrap_or_else(|| panic!("{sheet}'s drawing has no chart"));
+    let xml = member(
+        bytes,
+        &format!("xl/charts/{}", chart.rsplit('/').next().unwrap()),
+    );
+    assert!(
+        xml.contains("<c:barChart>") && xml.contains("<c:barDir val=\"col\"/>"),
+        "{xml}"
+    );
+    let refs: Vec<String> = xml
+        .split("<c:f>")
+        .skip(1)
+        .map(|f| f.split("</c:f>").next().unwrap().replace('\'', ""))
+        .collect();
+    // Where the table is, read with calamine.
+    let rows = grid(&mut open(bytes), sheet);
+    let h = rows.iter().position(|r| text(&r[0]) == header).unwrap();
+    let last = (h + 1..rows.len())
+        .take_while(|i| !blank(&rows[*i]))
+        .last()
+        .unwrap();
+    let mut want = Vec::new();
+    for s in series {
+        let c = rows[h].iter().position(|x| text(x) == *s).unwrap();
+        want.push(format!("{sheet}!{}", a1(h, c)));
+        want.push(format!("{sheet}!{}:{}", a1(h + 1, 0), a1(last, 0)));
+        want.push(format!("{sheet}!{}:{}", a1(h + 1, c), a1(last, c)));
+    }
+    assert_eq!(refs, want);
+    // Twelve months.
+    assert_eq!(last - h, 12);
+}
+
+#[test]
+fn the_charts_plot_the_month_tables() {
+    let bytes = xlsx::workbook(&samples()).unwrap();
+    let names = open(&bytes).sheet_names();
+    check_chart(
+        &bytes,
+        &names,
+        "信访咨询件登记",
+        "按月",
+        &["本期", "上年同期"],
+    );
+    check_chart(
+        &bytes,
+        &names,
+        "劳动人事争议案件台账",
+        "庭审·按月",
+        &["庭审（次）", "周末庭审（次）", "夜间庭审（次）"],
+    );
+}
+
+#[test]
+fn the_problems_sheet_is_the_problem_list_masked() {
+    let csv = "编号,登记日期,来源渠道,问题类别,件类型\n\
+               C1,2023-02-30,来信,欠薪,信访件\n\
+               C2,2023-03-01,来信,欠薪,咨询13812345678\n\
+               C3,2023-03-02,来访,社会保险,咨询件\n";
+    let o = Options {
+        on_bad_row: BadRowPolicy::Skip,
+        ..Options::default().year(2023).unwrap()
+    };
+    let mut t = Tally::new(Dataset::Complaints, &o).unwrap();
+    t.begin_file("信访登记.csv").unwrap();
+    t.feed(csv.as_bytes()).unwrap();
+    let r = t.finish().unwrap();
+    let bytes = xlsx::workbook(std::slice::from_ref(&r)).unwrap();
+    let rows = grid(&mut open(&bytes), "问题");
+    assert_eq!(
+        rows[0],
+        ["台账", "文件", "行", "列", "值", "原因"].map(Data::from)
+    );
+    let items = r.to_json_value()["problems"]["items"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(items.len(), 2);
+    assert_eq!(rows.len(), 3);
+    for (row, p) in rows[1..].iter().zip(&items) {
+        assert_eq!(text(&row[0]), "信访咨询件登记");
+        assert_cell(&row[1], &p["file"], "file");
+        assert_cell(&row[2], &p["line"], "line");
+        assert_cell(&row[3], &p["column"], "column");
+        assert_cell(&row[4], &p["value"], "value");
+        assert_cell(&row[5], &p["reason"], "reason");
+    }
+    assert_eq!(text(&rows[1][1]), "信访登记.csv");
+    assert_eq!(rows[1][2], Data::Float(2.0));
+    assert_eq!(text(&rows[2][4]), "咨询138****5678");
+    // The number is nowhere in the workbook.
+    assert!(!member(&bytes, "xl/sharedStrings.xml").contains("13812345678"));
+    // More problems than listed: the sheet says how many are left out.
+    let o = Options {
+        limits: govtally::Limits {
+            max_problems: 1,
+            ..Default::default()
+        },
+        ..o
+    };
+    let mut t = Tally::new(Dataset::Complaints, &o).unwrap();
+    t.feed(csv.as_bytes()).unwrap();
+    let bytes = xlsx::workbook(&[t.finish().unwrap()]).unwrap();
+    let rows = grid(&mut open(&bytes), "问题");
+    assert_eq!(rows.len(), 3);
+    assert!(
+        text(&rows[2][5]).starts_with("另有 1 个问题未列出"),
+        "{:?}",
+        rows[2]
+    );
+}
+
+#[test]
+fn a_workbook_of_reports_with_nothing_in_them_reads_back() {
+    let reports = empty_reports();
+    let bytes = xlsx::workbook(&reports).unwrap();
+    let mut wb = open(&bytes);
+    for r in &reports {
+        let rows = grid(&mut wb, r.dataset.title());
+        check_ledger_sheet(&rows, r);
+    }
+}
+
+#[test]
+fn cli_xlsx_needs_output_and_replaces_it_atomically() {
+    // Never to standard output.
+    let o = govtally([
+        "report",
+        "examples/data",
+        "--year",
+        "2023",
+        "--format",
+        "xlsx",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    assert!(stderr(&o).contains("--output"), "{}", stderr(&o));
+
+    let dir = temp_dir("xlsx");
+    let out = dir.join("报告.xlsx");
+    std::fs::write(&out, b"the old workbook").unwrap();
+    // A failed run leaves the old file as it was, and nothing beside it.
+    let bad = dir.join("bad");
+    std::fs::create_dir_all(&bad).unwrap();
+    std::fs::write(
+        bad.join("x.csv"),
+        "审查编号,文件类型,收文日期\nH1,合同,2023-02-30\n",
+    )
+    .unwrap();
+    let run = |input: &Path| {
+        govtally(
+            [
+                "report".as_ref(),
+                input.as_os_str(),
+                "--year".as_ref(),
+                "2023".as_ref(),
+            ]
+            .into_iter()
+            .chain([
+                "--format".as_ref(),
+                "xlsx".as_ref(),
+                "--output".as_ref(),
+                out.as_os_str(),
+            ]),
+        )
+    };
+    let o = run(&bad);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&out).unwrap(), b"the old workbook");
+    let o = run(Path::new("examples/data"));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let bytes = std::fs::read(&out).unwrap();
+    let mut wb = open(&bytes);
+    assert_eq!(wb.sheet_names().len(), 11);
+    let rows = grid(&mut wb, "信访咨询件登记");
+    let complaints = sample(Dataset::Complaints);
+    let figures = json_figures(&complaints)
+        .into_keys()
+        .filter(|p| p.starts_with("total.") || p.starts_with("by_") || p.starts_with("previous_"))
+        .count();
+    assert_eq!(check_ledger_sheet(&rows, &complaints).len(), figures);
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left.len(), 2, "{left:?}"); // 报告.xlsx and bad/
+    // A new file takes the usual permissions, not a temporary file's.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode();
+        assert_ne!(mode & 0o044, 0, "{mode:o}");
+    }
 }

@@ -85,7 +85,8 @@ struct Common {
     to: Option<String>,
     /// Output format: text (labelled figures), json (the documented
     /// schema), prose (the report's Chinese paragraphs), csv (every figure
-    /// as dataset,path,label,value; UTF-8 with BOM, CRLF).
+    /// as dataset,path,label,value; UTF-8 with BOM, CRLF), xlsx (an Excel
+    /// workbook; needs --output).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
     /// With --format prose: a template to fill in instead of the built-in
@@ -135,6 +136,7 @@ enum Format {
     Json,
     Prose,
     Csv,
+    Xlsx,
 }
 
 /// A usage error (exit 2) or a data/file error (exit 1).
@@ -253,17 +255,24 @@ fn one(dataset: Dataset, a: DatasetArgs, out: &mut impl Write) -> Result<(), Fai
     let o = options(&a.common)?;
     let template = template(&a.common)?;
     let report = govtally::tally_files(dataset, &a.files, &o)?;
-    let bytes = match a.common.format {
-        Format::Json => format!("{}\n", report.to_json_pretty()).into_bytes(),
-        Format::Text => report.to_text().into_bytes(),
-        f => rendered(f, template.as_ref(), std::slice::from_ref(&report))?,
-    };
+    let bytes = rendered(
+        a.common.format,
+        template.as_ref(),
+        std::slice::from_ref(&report),
+        || report.to_json_pretty(),
+    )?;
     emit(&a.common, &bytes, out)
 }
 
 /// The template `--format prose` fills in, read and parsed before any data
 /// is: a broken template fails at once, naming its line and column.
 fn template(c: &Common) -> Result<Option<Template>, Failure> {
+    if c.format == Format::Xlsx && c.output.is_none() {
+        // A workbook is binary: it never goes to a terminal or a pipe.
+        return Err(Failure::Usage(
+            "--format xlsx needs --output FILE.xlsx".into(),
+        ));
+    }
     let Some(path) = &c.template else {
         return Ok(None);
     };
@@ -284,14 +293,21 @@ fn template(c: &Common) -> Result<Option<Template>, Failure> {
         .map_err(Failure::Template)
 }
 
-/// The formats rendered from finished reports alike for one ledger and
-/// for `report DIR`.
+/// The output in `format`, rendered from finished reports alike for one
+/// ledger and for `report DIR`; `json` is the JSON document, which differs.
 fn rendered(
     format: Format,
     template: Option<&Template>,
     reports: &[Report],
+    json: impl FnOnce() -> String,
 ) -> Result<Vec<u8>, Failure> {
     Ok(match format {
+        Format::Json => format!("{}\n", json()).into_bytes(),
+        Format::Text => {
+            let mut text = String::new();
+            govtally::render::text::write_reports(reports, &mut text);
+            text.into_bytes()
+        }
         Format::Prose => match template {
             Some(t) => t.render(reports),
             None => govtally::render::prose::render(reports),
@@ -299,7 +315,8 @@ fn rendered(
         .map_err(Failure::Template)?
         .into_bytes(),
         Format::Csv => govtally::render::table::to_csv(reports).into_bytes(),
-        Format::Text | Format::Json => unreachable!("rendered by the caller"),
+        Format::Xlsx => govtally::render::xlsx::workbook(reports)
+            .map_err(|e| Failure::Output(io::Error::other(e.to_string())))?,
     })
 }
 
@@ -321,11 +338,18 @@ fn emit(c: &Common, bytes: &[u8], out: &mut impl Write) -> Result<(), Failure> {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".govtally-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(io_err)?;
+    let existing = std::fs::metadata(path).ok().map(|m| m.permissions());
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".govtally-").suffix(".tmp");
+    // A temporary file is private (0600); the output is a new file like
+    // any other, 0666 less the umask (which the open applies).
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder.tempfile_in(dir).map_err(io_err)?;
+    // A replaced file keeps its permissions.
+    if let Some(p) = existing {
+        tmp.as_file().set_permissions(p).map_err(io_err)?;
+    }
     tmp.write_all(bytes).map_err(io_err)?;
     tmp.as_file().sync_all().map_err(io_err)?;
     tmp.persist(path).map_err(|e| io_err(e.error))?;
@@ -366,23 +390,14 @@ fn report(a: ReportArgs, out: &mut impl Write) -> Result<(), Failure> {
             .retain(|(_, k)| keys.contains(&k.trim().to_ascii_lowercase().as_str()));
         reports.push(govtally::tally_files(d, &files, &od)?);
     }
-    let bytes = match a.common.format {
-        Format::Json => {
-            let combined = Combined {
-                schema_version: govtally::report::SCHEMA_VERSION,
-                period,
-                datasets: reports.iter().map(|r| (r.dataset.name(), r)).collect(),
-            };
-            let text = serde_json::to_string_pretty(&combined).expect("reports serialise to JSON");
-            format!("{text}\n").into_bytes()
-        }
-        Format::Text => {
-            let mut text = String::new();
-            govtally::render::text::write_reports(&reports, &mut text);
-            text.into_bytes()
-        }
-        f => rendered(f, template.as_ref(), &reports)?,
-    };
+    let bytes = rendered(a.common.format, template.as_ref(), &reports, || {
+        let combined = Combined {
+            schema_version: govtally::report::SCHEMA_VERSION,
+            period,
+            datasets: reports.iter().map(|r| (r.dataset.name(), r)).collect(),
+        };
+        serde_json::to_string_pretty(&combined).expect("reports serialise to JSON")
+    })?;
     emit(&a.common, &bytes, out)
 }
 

@@ -6,3 +6,4 @@ pub mod prose;
 pub mod table;
 pub mod text;
 pub mod tree;
+pub mod xlsx;
