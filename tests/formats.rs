@@ -1214,3 +1214,68 @@ fn cli_xlsx_needs_output_and_replaces_it_atomically() {
         assert_ne!(mode & 0o044, 0, "{mode:o}");
     }
 }
+
+// ───────────────────────────── unusual exports ─────────────────────────────
+
+/// A complaints export no one has seen: categories with commas, quotes, a
+/// line break, a formula's `=`, a dot, digits, a 200-character name;
+/// channels empty; months with nothing.
+fn unusual() -> Report {
+    let long = "很长的类别".repeat(40);
+    let csv = format!(
+        "编号,登记日期,来源渠道,问题类别,件类型\n\
+         A1,2022-01-05,,\"欠薪,工资\",信访件\n\
+         A2,2022-02-05,来信,\"说\"\"明\"\"\",咨询件\n\
+         A3,2023-01-05,来信,\"两\n行\",咨询件\n\
+         A4,2023-03-05,=1+1,=SUM(A1),咨询件\n\
+         A5,2023-03-06,来访,a.b,\n\
+         A6,2023-04-01,来访,12345,信访件\n\
+         A7,2023-04-02,来访,{long},信访件\n\
+         A8,2023-04-03,来访,{long},信访件\n"
+    );
+    tally(
+        Dataset::Complaints,
+        &csv,
+        &Options::default().year(2023).unwrap(),
+    )
+}
+
+#[test]
+fn unusual_exports_in_every_format_agree_with_their_json() {
+    let r = unusual();
+    // CSV: every figure reads back, quoting and all.
+    let csv = table::to_csv(std::slice::from_ref(&r));
+    let rows = parse_csv(csv.strip_prefix('\u{feff}').unwrap());
+    let figures = json_figures(&r);
+    assert_eq!(rows.len() - 1, figures.len());
+    for row in &rows[1..] {
+        let want = &figures[&row[1]];
+        assert_eq!(row[3], as_text(want), "{}", row[1]);
+    }
+    assert!(rows.iter().any(|r| r[1] == "by_category.两\n行.current"));
+    assert!(rows.iter().any(|r| r[1] == "by_category.a.b.current"));
+    // Prose: a rise from 2 to 6.
+    assert_eq!(
+        prose::render(std::slice::from_ref(&r)).unwrap(),
+        "2023年全区人社领域信访咨询件总量同比增长200.00%。\n"
+    );
+    // The workbook opens and its groupings hold the JSON's values.
+    let bytes = xlsx::workbook(std::slice::from_ref(&r)).unwrap();
+    let mut wb = open(&bytes);
+    let rows = grid(&mut wb, "信访咨询件登记");
+    let json = r.to_json_value();
+    let mut seen = 0;
+    for row in &rows {
+        let Some(Data::String(p)) = row.get(5) else {
+            continue;
+        };
+        if let Some(v) = lookup(&json, p).filter(|v| v.is_object()) {
+            assert_cell(&row[1], &v["current"], p);
+            assert_cell(&row[2], &v["previous"], p);
+            assert_cell(&row[4], &v["change_pct"], &format!("{p}.change_pct"));
+            seen += 1;
+        }
+    }
+    // 3 kinds, 7 categories, 4 channels (未填写, 来信, =1+1, 来访).
+    assert_eq!(seen, 3 + 7 + 4);
+}

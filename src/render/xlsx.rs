@@ -157,6 +157,23 @@ struct Sheet<'w> {
     widths: Vec<f64>,
 }
 
+/// Excel's longest cell text, in characters.
+const CELL_CHARS: usize = 32_767;
+
+/// Text cut to what a cell holds (a free-text key can be as long as a
+/// record, a megabyte), ending in … when cut.
+fn fit_cell(s: &str) -> std::borrow::Cow<'_, str> {
+    let mut chars = s.char_indices();
+    match chars.nth(CELL_CHARS - 1) {
+        Some((end, _)) if chars.next().is_some() => {
+            let mut t = s[..end].to_string();
+            t.push('…');
+            std::borrow::Cow::Owned(t)
+        }
+        _ => std::borrow::Cow::Borrowed(s),
+    }
+}
+
 /// Display width of text in Excel's character units.
 fn text_width(s: &str) -> f64 {
     s.chars()
@@ -188,6 +205,8 @@ impl<'w> Sheet<'w> {
     }
 
     fn text(&mut self, row: RowNum, col: ColNum, s: &str, f: &Format) -> Result<(), WorkbookError> {
+        let s = fit_cell(s);
+        let s = s.as_ref();
         self.ws.write_string_with_format(row, col, s, f)?;
         self.fit(col, s);
         Ok(())
@@ -605,6 +624,12 @@ mod tests {
         assert_eq!(hundredths(&n("1.125")), None);
         assert_eq!(-3316.0 / 10_000.0, -0.3316);
         assert_eq!(text_width("区司法局"), 8.0);
+        let long = "字".repeat(CELL_CHARS + 5);
+        let cut = fit_cell(&long);
+        assert_eq!(cut.chars().count(), CELL_CHARS);
+        assert!(cut.ends_with('…'));
+        let exact = "字".repeat(CELL_CHARS);
+        assert_eq!(fit_cell(&exact), exact.as_str());
         assert_eq!(text_width("ab"), 2.0);
     }
 }
