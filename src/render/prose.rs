@@ -297,7 +297,7 @@ fn number(v: &Value, filter: &str) -> Result<f64, JinjaError> {
         ))),
         _ => Err(invalid(format!(
             "{filter}: expects a number, got {}",
-            shown(&v)
+            shown(v)
         ))),
     }
 }
