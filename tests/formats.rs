@@ -1279,3 +1279,28 @@ fn unusual_exports_in_every_format_agree_with_their_json() {
     // 3 kinds, 7 categories, 4 channels (未填写, 来信, =1+1, 来访).
     assert_eq!(seen, 3 + 7 + 4);
 }
+
+/// The code block after `marker` in docs/templates.md.
+fn doc_block(doc: &str, marker: &str, fence: &str) -> String {
+    let at = doc
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker} not in the docs"));
+    let open = format!("```{fence}\n");
+    let start = doc[at..].find(&open).unwrap() + at + open.len();
+    let end = doc[start..].find("```").unwrap() + start;
+    doc[start..end].to_string()
+}
+
+#[test]
+fn the_documented_example_template_gives_the_documented_text() {
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/templates.md"))
+            .unwrap();
+    let source = doc_block(&doc, "## A template of your own", "jinja");
+    let want = doc_block(&doc, "On `examples/data` it gives:", "text");
+    let got = Template::new("example.jinja", &source)
+        .unwrap()
+        .render(&samples())
+        .unwrap();
+    assert_eq!(got, want);
+}

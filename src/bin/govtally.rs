@@ -253,7 +253,7 @@ fn options(c: &Common) -> Result<Options, Failure> {
 
 fn one(dataset: Dataset, a: DatasetArgs, out: &mut impl Write) -> Result<(), Failure> {
     let o = options(&a.common)?;
-    let template = template(&a.common)?;
+    let template = prepare(&a.common)?;
     let report = govtally::tally_files(dataset, &a.files, &o)?;
     let bytes = rendered(
         a.common.format,
@@ -264,9 +264,10 @@ fn one(dataset: Dataset, a: DatasetArgs, out: &mut impl Write) -> Result<(), Fai
     emit(&a.common, &bytes, out)
 }
 
-/// The template `--format prose` fills in, read and parsed before any data
-/// is: a broken template fails at once, naming its line and column.
-fn template(c: &Common) -> Result<Option<Template>, Failure> {
+/// Checks the output options before any data is read, and reads and
+/// parses the template `--format prose` fills in: a broken template fails
+/// at once, naming its line and column.
+fn prepare(c: &Common) -> Result<Option<Template>, Failure> {
     if c.format == Format::Xlsx && c.output.is_none() {
         // A workbook is binary: it never goes to a terminal or a pipe.
         return Err(Failure::Usage(
@@ -366,7 +367,7 @@ struct Combined<'a> {
 
 fn report(a: ReportArgs, out: &mut impl Write) -> Result<(), Failure> {
     let o = options(&a.common)?;
-    let template = template(&a.common)?;
+    let template = prepare(&a.common)?;
     let Some(period) = o.period else {
         return Err(Failure::Usage("report needs --year or --from/--to".into()));
     };

@@ -377,7 +377,8 @@ pub trait DatasetSpec: 'static {
     fn label(path: &[&str]) -> Option<Cow<'static, str>>;
     /// The figures the annual report quotes (the seed report's table,
     /// spec section 1), as paths into the figures, in the report's
-    /// order: the workbook's 总览 sheet.
+    /// order: the workbook's 总览 sheet. `{last_month}` stands for the
+    /// period's last month (`YYYY-MM`); a path the report lacks is left out.
     const HEADLINES: &'static [&'static str];
     /// The groupings: paths of the objects whose entries are the rows of
     /// a table (by category, by month, by department…), each entry's

@@ -404,7 +404,8 @@ fn month(v: Value) -> Result<String, JinjaError> {
 /// `ranked`: a grouping's keys, largest value first (ties in the
 /// grouping's order), leaving out zeros and the empty cell's group
 /// (未填写 / unrecorded). `attr` ranks entries by one of their figures
-/// (`hearings.by_month | ranked("weekend")`).
+/// (`hearings.by_month | ranked("weekend")`); a change (complaints) ranks
+/// by its `current` unless told otherwise.
 fn ranked(v: Value, attr: Option<String>) -> Result<Vec<String>, JinjaError> {
     if v.kind() != ValueKind::Map {
         return Err(invalid(format!(
@@ -415,11 +416,20 @@ fn ranked(v: Value, attr: Option<String>) -> Result<Vec<String>, JinjaError> {
     let mut items = Vec::new();
     for key in v.try_iter()? {
         let mut value = v.get_item(&key)?;
-        if let Some(a) = &attr {
+        // A change ranks by its current count unless told otherwise.
+        let by = attr.as_deref().or_else(|| {
+            (value.kind() == ValueKind::Map && !value.get_attr("current").ok()?.is_undefined())
+                .then_some("current")
+        });
+        if let Some(a) = by {
             value = value.get_attr(a)?;
             if value.is_undefined() {
                 return Err(invalid(format!("ranked: `{key}` has no figure `{a}`")));
             }
+        } else if value.kind() == ValueKind::Map {
+            return Err(invalid(format!(
+                "ranked: `{key}` holds several figures: name the one to rank by, ranked(\"…\")"
+            )));
         }
         let n = number(&value, "ranked")?;
         let key = key.to_string();
