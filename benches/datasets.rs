@@ -69,7 +69,8 @@ fn datasets(c: &mut Criterion) {
     );
     drop(inspections);
 
-    let newer: [(&str, Dataset, fn(usize, u64) -> String); 5] = [
+    type Generator = fn(usize, u64) -> String;
+    let newer: [(&str, Dataset, Generator); 5] = [
         ("enforcement", Dataset::Enforcement, common::enforcement),
         ("normative", Dataset::Normative, common::normative),
         ("disputes", Dataset::Disputes, common::disputes),

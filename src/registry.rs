@@ -68,6 +68,22 @@ macro_rules! ledgers {
                 match code { $($code => Some(Dataset::$variant),)+ _ => None }
             }
 
+            /// The word for the last segment of a figure path
+            /// ([`DatasetSpec::label`]).
+            pub(crate) fn segment_label(self, path: &[&str]) -> Option<std::borrow::Cow<'static, str>> {
+                match self { $(Dataset::$variant => <$spec as DatasetSpec>::label(path)),+ }
+            }
+
+            /// The figures the annual report quotes ([`DatasetSpec::HEADLINES`]).
+            pub fn headlines(self) -> &'static [&'static str] {
+                match self { $(Dataset::$variant => <$spec as DatasetSpec>::HEADLINES),+ }
+            }
+
+            /// The groupings laid out as tables ([`DatasetSpec::GROUPINGS`]).
+            pub(crate) fn groupings(self) -> &'static [&'static str] {
+                match self { $(Dataset::$variant => <$spec as DatasetSpec>::GROUPINGS),+ }
+            }
+
             pub(crate) fn engine(self, options: &Options) -> Box<dyn FileEngine<Figures>> {
                 match self {
                     $(Dataset::$variant => Box::new(Core::<$spec>::new(options))),+

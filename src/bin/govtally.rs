@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{ArgMatches, Args, FromArgMatches, ValueEnum};
+use govtally::render::prose::{Template, TemplateError};
 use govtally::{BadRowPolicy, Dataset, Encoding, Error, Options, Period, Report, Rounding};
 use serde::Serialize;
 
@@ -82,9 +83,20 @@ struct Common {
     /// Last day of the period, inclusive (with --from).
     #[arg(long, requires = "from", value_name = "DATE")]
     to: Option<String>,
-    /// Output format.
+    /// Output format: text (labelled figures), json (the documented
+    /// schema), prose (the report's Chinese paragraphs), csv (every figure
+    /// as dataset,path,label,value; UTF-8 with BOM, CRLF), xlsx (an Excel
+    /// workbook; needs --output).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// With --format prose: a template to fill in instead of the built-in
+    /// one (see docs/templates.md).
+    #[arg(long, value_name = "FILE")]
+    template: Option<PathBuf>,
+    /// Write the output to FILE instead of standard output; an existing
+    /// FILE is replaced only once the whole output is written.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
     /// Input encoding: auto, utf-8, gb18030 (gbk), utf-16le, utf-16be.
     #[arg(long, default_value = "auto", value_name = "E")]
     encoding: String,
@@ -122,12 +134,16 @@ struct Common {
 enum Format {
     Text,
     Json,
+    Prose,
+    Csv,
+    Xlsx,
 }
 
 /// A usage error (exit 2) or a data/file error (exit 1).
 enum Failure {
     Usage(String),
     Data(Error),
+    Template(TemplateError),
     Output(io::Error),
 }
 
@@ -161,6 +177,10 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
         Err(Failure::Data(e)) => {
+            eprintln!("govtally: {e}");
+            ExitCode::from(1)
+        }
+        Err(Failure::Template(e)) => {
             eprintln!("govtally: {e}");
             ExitCode::from(1)
         }
@@ -233,11 +253,107 @@ fn options(c: &Common) -> Result<Options, Failure> {
 
 fn one(dataset: Dataset, a: DatasetArgs, out: &mut impl Write) -> Result<(), Failure> {
     let o = options(&a.common)?;
+    let template = prepare(&a.common)?;
     let report = govtally::tally_files(dataset, &a.files, &o)?;
-    match a.common.format {
-        Format::Json => writeln!(out, "{}", report.to_json_pretty())?,
-        Format::Text => write!(out, "{}", report.to_text())?,
+    let bytes = rendered(
+        a.common.format,
+        template.as_ref(),
+        std::slice::from_ref(&report),
+        || report.to_json_pretty(),
+    )?;
+    emit(&a.common, &bytes, out)
+}
+
+/// Checks the output options before any data is read, and reads and
+/// parses the template `--format prose` fills in: a broken template fails
+/// at once, naming its line and column.
+fn prepare(c: &Common) -> Result<Option<Template>, Failure> {
+    if c.format == Format::Xlsx && c.output.is_none() {
+        // A workbook is binary: it never goes to a terminal or a pipe.
+        return Err(Failure::Usage(
+            "--format xlsx needs --output FILE.xlsx".into(),
+        ));
     }
+    let Some(path) = &c.template else {
+        return Ok(None);
+    };
+    if c.format != Format::Prose {
+        return Err(Failure::Usage(
+            "--template applies to --format prose".into(),
+        ));
+    }
+    let source = std::fs::read_to_string(path).map_err(|source| {
+        Failure::Data(Error::Io {
+            path: path.display().to_string(),
+            source,
+        })
+    })?;
+    let name = path.display().to_string();
+    Template::new(&name, &source)
+        .map(Some)
+        .map_err(Failure::Template)
+}
+
+/// The output in `format`, rendered from finished reports alike for one
+/// ledger and for `report DIR`; `json` is the JSON document, which differs.
+fn rendered(
+    format: Format,
+    template: Option<&Template>,
+    reports: &[Report],
+    json: impl FnOnce() -> String,
+) -> Result<Vec<u8>, Failure> {
+    Ok(match format {
+        Format::Json => format!("{}\n", json()).into_bytes(),
+        Format::Text => {
+            let mut text = String::new();
+            govtally::render::text::write_reports(reports, &mut text);
+            text.into_bytes()
+        }
+        Format::Prose => match template {
+            Some(t) => t.render(reports),
+            None => govtally::render::prose::render(reports),
+        }
+        .map_err(Failure::Template)?
+        .into_bytes(),
+        Format::Csv => govtally::render::table::to_csv(reports).into_bytes(),
+        Format::Xlsx => govtally::render::xlsx::workbook(reports)
+            .map_err(|e| Failure::Output(io::Error::other(e.to_string())))?,
+    })
+}
+
+/// Writes the output to standard output, or to `--output`: beside the
+/// target first, then renamed over it, so a failed run never leaves a
+/// half-written file.
+fn emit(c: &Common, bytes: &[u8], out: &mut impl Write) -> Result<(), Failure> {
+    let Some(path) = &c.output else {
+        out.write_all(bytes)?;
+        return Ok(());
+    };
+    let io_err = |source| {
+        Failure::Data(Error::Io {
+            path: path.display().to_string(),
+            source,
+        })
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let existing = std::fs::metadata(path).ok().map(|m| m.permissions());
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".govtally-").suffix(".tmp");
+    // A temporary file is private (0600); the output is a new file like
+    // any other, 0666 less the umask (which the open applies).
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder.tempfile_in(dir).map_err(io_err)?;
+    // A replaced file keeps its permissions.
+    if let Some(p) = existing {
+        tmp.as_file().set_permissions(p).map_err(io_err)?;
+    }
+    tmp.write_all(bytes).map_err(io_err)?;
+    tmp.as_file().sync_all().map_err(io_err)?;
+    tmp.persist(path).map_err(|e| io_err(e.error))?;
     Ok(())
 }
 
@@ -251,6 +367,7 @@ struct Combined<'a> {
 
 fn report(a: ReportArgs, out: &mut impl Write) -> Result<(), Failure> {
     let o = options(&a.common)?;
+    let template = prepare(&a.common)?;
     let Some(period) = o.period else {
         return Err(Failure::Usage("report needs --year or --from/--to".into()));
     };
@@ -274,23 +391,15 @@ fn report(a: ReportArgs, out: &mut impl Write) -> Result<(), Failure> {
             .retain(|(_, k)| keys.contains(&k.trim().to_ascii_lowercase().as_str()));
         reports.push(govtally::tally_files(d, &files, &od)?);
     }
-    match a.common.format {
-        Format::Json => {
-            let combined = Combined {
-                schema_version: govtally::report::SCHEMA_VERSION,
-                period,
-                datasets: reports.iter().map(|r| (r.dataset.name(), r)).collect(),
-            };
-            let text = serde_json::to_string_pretty(&combined).expect("reports serialise to JSON");
-            writeln!(out, "{text}")?;
-        }
-        Format::Text => {
-            let mut text = String::new();
-            govtally::render::text::write_reports(&reports, &mut text);
-            write!(out, "{text}")?;
-        }
-    }
-    Ok(())
+    let bytes = rendered(a.common.format, template.as_ref(), &reports, || {
+        let combined = Combined {
+            schema_version: govtally::report::SCHEMA_VERSION,
+            period,
+            datasets: reports.iter().map(|r| (r.dataset.name(), r)).collect(),
+        };
+        serde_json::to_string_pretty(&combined).expect("reports serialise to JSON")
+    })?;
+    emit(&a.common, &bytes, out)
 }
 
 fn csv_files(dir: &Path) -> Result<Vec<PathBuf>, Failure> {

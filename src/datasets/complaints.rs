@@ -1,12 +1,13 @@
 //! `complaints` — 信访咨询件登记, one row per petition or consultation item
 //! (spec 2.3), compared with the same dates one year earlier.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-use super::text::{self, label, line, pct};
+use super::text::{self, key_label, label, line, name, pct, word};
 use super::{Cells, DatasetSpec, NOT_FILLED, PerVariant, Text, masked_groups, owned, vocab};
 use crate::input::header::ColumnSpec;
 use crate::options::{Period, Rounding};
@@ -252,6 +253,33 @@ impl DatasetSpec for Complaints {
             by_channel: grouped(acc.by_channel),
             by_kind: acc.by_kind.map(change),
             by_month,
+        }
+    }
+
+    const HEADLINES: &'static [&'static str] =
+        &["total.current", "total.previous", "total.change_pct"];
+    const GROUPINGS: &'static [&'static str] =
+        &["by_kind", "by_category", "by_channel", "by_month"];
+
+    fn label(path: &[&str]) -> Option<Cow<'static, str>> {
+        match path {
+            ["previous_period"] => word("上年同期"),
+            ["previous_period", "start"] => word("起"),
+            ["previous_period", "end"] => word("止"),
+            ["total"] => word("信访咨询件总量"),
+            ["by_kind"] => word("按件类型"),
+            ["by_kind", k] => key_label::<ComplaintKind>(k),
+            ["by_category"] => word("按问题类别"),
+            ["by_channel"] => word("按来源渠道"),
+            ["by_month"] => word("按月"),
+            ["by_category" | "by_channel" | "by_month", n] => name(n),
+            [_, "current"] | [_, _, "current"] => word("本期"),
+            [_, "previous"] | [_, _, "previous"] => word("上年同期"),
+            [_, "change"] | [_, _, "change"] => word("增减"),
+            [_, "change_pct"] | [_, _, "change_pct"] => word("同比（%）"),
+            ["by_month", _, "previous_month"] => word("上月"),
+            ["by_month", _, "mom_pct"] => word("环比（%）"),
+            _ => None,
         }
     }
 

@@ -2,12 +2,13 @@
 //! dispute case (spec 2.7). Its figures take three dates: registered,
 //! closed and heard (spec 2.4); digital hearings are also counted to date.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
 use serde::Serialize;
 
-use super::text::{label, line, pairs, pct};
+use super::text::{key_label, label, line, name, pairs, pct, word};
 use super::{ByMonth, Cells, DatasetSpec, PerVariant, Vocab, vocab};
 use crate::input::fields::DateTime;
 use crate::input::header::ColumnSpec;
@@ -393,6 +394,56 @@ impl DatasetSpec for Disputes {
                 by_mode: acc.by_mode,
                 digital_to_date: acc.digital_to_date,
             },
+        }
+    }
+
+    /// `{last_month}` is the period's last month (`YYYY-MM`): the seed's
+    /// "28 weekend hearings in December".
+    const HEADLINES: &'static [&'static str] = &[
+        "registered.by_venue_type.station",
+        "closed.by_venue_type.station",
+        "arbitration.concluded",
+        "hearings.by_month.{last_month}.weekend",
+        "mediation.success_rate_pct",
+        "hearings.digital_to_date",
+    ];
+    const GROUPINGS: &'static [&'static str] = &["hearings.by_month"];
+
+    fn label(path: &[&str]) -> Option<Cow<'static, str>> {
+        match path {
+            ["registered"] => word("登记争议案件"),
+            ["closed"] => word("结案"),
+            ["registered" | "closed", "total"] => word("合计（件）"),
+            ["registered" | "closed", "by_venue_type"] => word("按受理机构类型（件）"),
+            ["registered" | "closed", "by_venue_type", v] => key_label::<VenueType>(v),
+            ["closed", "by_outcome"] => word("按结案方式（件）"),
+            ["closed", "by_outcome", o] => key_label::<Outcome>(o),
+            ["mediation"] => word("调解案件"),
+            ["mediation", "mediated"] => word("调解成功（件）"),
+            ["mediation", "failed"] => word("调解不成（件）"),
+            ["mediation", "success_rate_pct"] => word("调解成功率（%）"),
+            ["arbitration"] => word("仲裁案件"),
+            ["arbitration", "concluded"] => word("审结（件）"),
+            ["cycle_days"] => word("办案周期（天）"),
+            ["cycle_days", "count"] => word("结案件数"),
+            ["cycle_days", "mean"] => word("平均"),
+            ["cycle_days", "median"] => word("中位数"),
+            ["cycle_days", "max"] => word("最长"),
+            ["hearings"] => word("庭审"),
+            ["hearings", "total"] => word("合计（次）"),
+            ["hearings", "by_month"] => word("按月"),
+            ["hearings", "by_month", m] => name(m),
+            ["hearings", "by_month", _, "total"] => word("庭审（次）"),
+            ["hearings", "weekend"] | ["hearings", "by_month", _, "weekend"] => {
+                word("周末庭审（次）")
+            }
+            ["hearings", "evening"] | ["hearings", "by_month", _, "evening"] => {
+                word("夜间庭审（次）")
+            }
+            ["hearings", "by_mode"] => word("按庭审方式（次）"),
+            ["hearings", "by_mode", m] => key_label::<HearingMode>(m),
+            ["hearings", "digital_to_date"] => word("累计数字化庭审（件）"),
+            _ => None,
         }
     }
 

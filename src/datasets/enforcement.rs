@@ -3,8 +3,9 @@
 
 use chrono::NaiveDate;
 use serde::Serialize;
+use std::borrow::Cow;
 
-use super::text::{label, line};
+use super::text::{key_label, label, line, name, word};
 use super::{ByMonth, Cells, DatasetSpec, PerVariant, vocab};
 use crate::input::header::ColumnSpec;
 use crate::options::{Period, Rounding};
@@ -233,6 +234,38 @@ impl DatasetSpec for Enforcement {
                 total: yuan(amount),
             },
             by_month: acc.months,
+        }
+    }
+
+    const HEADLINES: &'static [&'static str] = &[
+        "by_type.handling_decision.actions",
+        "by_type.penalty.by_kind.enterprise.targets",
+        "by_type.credit_deduction.actions",
+        "by_type.interview.actions",
+        "by_type.penalty.by_kind.person.actions",
+        "by_type.police_transfer.actions",
+        "by_type.risk_resolved.actions",
+    ];
+    const GROUPINGS: &'static [&'static str] = &["by_type", "by_month"];
+
+    fn label(path: &[&str]) -> Option<Cow<'static, str>> {
+        match path {
+            ["actions"] => word("执法行为"),
+            ["actions", "total"] => word("合计（起）"),
+            ["by_type"] => word("按执法类型"),
+            ["by_type", t] => key_label::<ActionType>(t),
+            ["by_type", _, "actions"] | ["by_type", _, "by_kind", _, "actions"] => word("起数"),
+            ["by_type", _, "amount"] => word("金额（元）"),
+            ["by_type", _, "by_kind"] => word(""),
+            ["by_type", _, "by_kind", k] => key_label::<TargetKind>(k),
+            ["by_type", _, "by_kind", _, "targets"] => word("对象数"),
+            ["targets"] => word("执法对象"),
+            ["targets", "distinct"] => word("去重对象数"),
+            ["amount"] => word("涉及金额"),
+            ["amount", "total"] => word("合计（元）"),
+            ["by_month"] => word("按月执法行为（起）"),
+            ["by_month", m] => name(m),
+            _ => None,
         }
     }
 

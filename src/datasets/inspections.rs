@@ -1,12 +1,13 @@
 //! `inspections` — 双随机一公开抽查记录, one row per inspected object within
 //! a task (spec 2.2).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::text::{label, line, pairs, pct};
+use super::text::{key_label, label, line, name, pairs, pct, word};
 use super::{Cells, DatasetSpec, PerVariant, Text, masked_groups, month_key, owned, vocab};
 use crate::input::fields::split_list;
 use crate::input::header::ColumnSpec;
@@ -243,6 +244,29 @@ impl DatasetSpec for Inspections {
             partners: masked_groups(partners, |a, b| *a += b),
             issue_rate_pct: Decimal2::percent(issues as i128, acc.inspections as i128, rounding),
             results: acc.results,
+        }
+    }
+
+    const HEADLINES: &'static [&'static str] =
+        &["tasks.total", "tasks.joint", "objects.inspections"];
+    const GROUPINGS: &'static [&'static str] = &["tasks.by_month", "partners"];
+
+    fn label(path: &[&str]) -> Option<Cow<'static, str>> {
+        match path {
+            ["tasks"] => word("“双随机、一公开”抽查"),
+            ["tasks", "total"] => word("抽查任务（次）"),
+            ["tasks", "joint"] => word("跨部门联合抽查（次）"),
+            ["tasks", "by_month"] => word("按月抽查任务（次）"),
+            ["tasks", "by_month", m] => name(m),
+            ["objects"] => word("抽查对象"),
+            ["objects", "inspections"] => word("抽查对象（个）"),
+            ["objects", "distinct"] => word("去重后对象（家）"),
+            ["partners"] => word("联合部门（任务数）"),
+            ["partners", p] => name(p),
+            ["results"] => word("检查结果（对象数）"),
+            ["results", r] => key_label::<InspectionResult>(r),
+            ["issue_rate_pct"] => word("问题发现率（%）"),
+            _ => None,
         }
     }
 

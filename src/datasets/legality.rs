@@ -1,11 +1,12 @@
 //! `legality` — 合法性审查台账, one row per reviewed document (spec 2.1).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::text::{label, line, opt, pairs};
+use super::text::{key_label, label, line, name, opt, pairs, word};
 use super::{Cells, DatasetSpec, NOT_FILLED, PerVariant, Text, masked_groups, owned, vocab};
 use crate::input::header::ColumnSpec;
 use crate::options::{Period, Rounding};
@@ -249,6 +250,37 @@ impl DatasetSpec for Legality {
                 a.opinions += b.opinions;
             }),
             review_days: ReviewDays::from_histogram(&acc.days, rounding),
+        }
+    }
+
+    const HEADLINES: &'static [&'static str] = &[
+        "reviews.by_type.administrative_contract",
+        "reviews.by_type.normative_document",
+        "opinions.total",
+    ];
+    const GROUPINGS: &'static [&'static str] = &["departments"];
+
+    fn label(path: &[&str]) -> Option<Cow<'static, str>> {
+        match path {
+            ["reviews"] => word("合法性审查件数"),
+            ["opinions"] => word("合法性审查意见条数"),
+            ["reviews" | "opinions", "total"] => word("合计"),
+            ["reviews" | "opinions", "by_type"] => word(""),
+            ["reviews" | "opinions", "by_type", t] => key_label::<DocType>(t),
+            ["reviews", "completed"] => word("已审结"),
+            ["reviews", "pending"] => word("未审结"),
+            ["conclusions"] => word("审查结论（件）"),
+            ["conclusions", c] => key_label::<Conclusion>(c),
+            ["departments"] => word("送审科室"),
+            ["departments", d] => name(d),
+            ["departments", _, "reviews"] => word("审查件数"),
+            ["departments", _, "opinions"] => word("审查意见条数"),
+            ["review_days"] => word("审查用时（天）"),
+            ["review_days", "count"] => word("已审结件数"),
+            ["review_days", "mean"] => word("平均"),
+            ["review_days", "median"] => word("中位数"),
+            ["review_days", "max"] => word("最长"),
+            _ => None,
         }
     }
 

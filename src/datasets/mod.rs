@@ -367,6 +367,24 @@ pub trait DatasetSpec: 'static {
     /// The figures as lines of Chinese text, labelled as the report labels
     /// them (the text output of the CLI and of `govtally_report_text`).
     fn write_text(figures: &Self::Figures, out: &mut String);
+    /// The Chinese word for the last segment of `path`, a path into this
+    /// ledger's figures (`["by_category", "欠薪", "current"]` → `本期`).
+    /// A figure's label is the words of its path's segments joined
+    /// (`按问题类别·欠薪·本期`): the CSV figure table and the workbook
+    /// label every figure so. `Some("")` for a segment that adds no word;
+    /// None for a path the ledger's figures do not have (a test walks
+    /// every figure of every ledger and finds none).
+    fn label(path: &[&str]) -> Option<Cow<'static, str>>;
+    /// The figures the annual report quotes (the seed report's table,
+    /// spec section 1), as paths into the figures, in the report's
+    /// order: the workbook's 总览 sheet. `{last_month}` stands for the
+    /// period's last month (`YYYY-MM`); a path the report lacks is left out.
+    const HEADLINES: &'static [&'static str];
+    /// The groupings: paths of the objects whose entries are the rows of
+    /// a table (by category, by month, by department…), each entry's
+    /// figures its columns. The workbook's ledger sheet lays them out as
+    /// tables; every other figure is a row of its first table.
+    const GROUPINGS: &'static [&'static str];
 }
 
 /// The calendar months a period touches, in order, as `(year, month)`.

@@ -4,8 +4,9 @@
 
 use chrono::NaiveDate;
 use serde::Serialize;
+use std::borrow::Cow;
 
-use super::text::{label, line, opt, pairs};
+use super::text::{key_label, label, line, opt, pairs, word};
 use super::{Cells, DatasetSpec, PerVariant, vocab};
 use crate::input::header::ColumnSpec;
 use crate::options::{Period, Rounding};
@@ -204,6 +205,33 @@ impl DatasetSpec for Normative {
                 repealed_or_expired,
                 issued_before: acc.latest_cleaned_issue.and_then(|d| d.succ_opt()),
             },
+        }
+    }
+
+    const HEADLINES: &'static [&'static str] = &[
+        "issued.total",
+        "issued.reviewed",
+        "issued.published",
+        "cleanup.issued_before",
+        "cleanup.total",
+        "cleanup.by_result.valid",
+        "cleanup.repealed_or_expired",
+    ];
+    const GROUPINGS: &'static [&'static str] = &[];
+
+    fn label(path: &[&str]) -> Option<Cow<'static, str>> {
+        match path {
+            ["issued"] => word("制定规范性文件（件）"),
+            ["issued", "total"] => word("合计"),
+            ["issued", "reviewed"] => word("经合法性审查"),
+            ["issued", "published"] => word("已公布"),
+            ["cleanup"] => word("清理规范性文件"),
+            ["cleanup", "total"] => word("合计（件）"),
+            ["cleanup", "by_result"] => word("清理结果（件）"),
+            ["cleanup", "by_result", r] => key_label::<CleanupResult>(r),
+            ["cleanup", "repealed_or_expired"] => word("废止、失效（件）"),
+            ["cleanup", "issued_before"] => word("清理此日前制定的文件"),
+            _ => None,
         }
     }
 

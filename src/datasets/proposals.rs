@@ -3,8 +3,9 @@
 
 use chrono::NaiveDate;
 use serde::Serialize;
+use std::borrow::Cow;
 
-use super::text::{label, line, pairs, pct};
+use super::text::{key_label, label, line, pairs, pct, word};
 use super::{Cells, DatasetSpec, PerVariant, vocab};
 use crate::input::header::ColumnSpec;
 use crate::options::{Period, Rounding};
@@ -217,6 +218,37 @@ impl DatasetSpec for Proposals {
                 unrecorded: *s.get(Satisfaction::Unrecorded),
                 rate_pct: Decimal2::percent(pleased as i128, recorded as i128, rounding),
             },
+        }
+    }
+
+    const HEADLINES: &'static [&'static str] = &[
+        "by_type.npc_suggestion.total",
+        "by_type.npc_suggestion.lead",
+        "by_type.npc_suggestion.assist",
+        "by_type.npc_intersession.total",
+        "by_type.npc_intersession.lead",
+        "by_type.cppcc_proposal.total",
+        "by_type.cppcc_proposal.lead",
+        "by_type.cppcc_proposal.assist",
+        "replied.on_time_pct",
+        "satisfaction.rate_pct",
+    ];
+    const GROUPINGS: &'static [&'static str] = &["by_type"];
+
+    fn label(path: &[&str]) -> Option<Cow<'static, str>> {
+        match path {
+            ["by_type"] => word("按类型"),
+            ["by_type", t] => key_label::<ProposalType>(t),
+            ["by_type", _, "total"] => word("承办（件）"),
+            ["by_type", _, r] => key_label::<Role>(r),
+            ["replied"] => word("答复"),
+            ["replied", "total"] => word("已答复（件）"),
+            ["replied", "on_time"] => word("按时答复（件）"),
+            ["replied", "on_time_pct"] => word("按时答复率（%）"),
+            ["satisfaction"] => word("满意度（件）"),
+            ["satisfaction", "rate_pct"] => word("满意率（%）"),
+            ["satisfaction", s] => key_label::<Satisfaction>(s),
+            _ => None,
         }
     }
 

@@ -1,12 +1,13 @@
 //! `reconsideration` — 行政复议与行政诉讼案件台账, one row per
 //! administrative reconsideration or litigation case (spec 2.8).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::text::{label, line, pct};
+use super::text::{key_label, label, line, name, pct, word};
 use super::{Cells, DatasetSpec, NOT_FILLED, PerVariant, Text, masked_groups, owned, vocab};
 use crate::input::header::ColumnSpec;
 use crate::options::{Period, Rounding};
@@ -264,6 +265,43 @@ impl DatasetSpec for Reconsideration {
                     rounding,
                 ),
             },
+        }
+    }
+
+    const HEADLINES: &'static [&'static str] = &[
+        "by_type.reconsideration.new",
+        "by_type.reconsideration.pending",
+        "by_type.reconsideration.concluded",
+        "by_type.reconsideration.mediated_before_filing",
+        "by_type.litigation_first.new",
+        "by_type.litigation_first.pending",
+        "by_type.litigation_first.concluded",
+        "by_type.litigation_first.mediated_before_filing",
+        "lost",
+        "head_appearance.rate_pct",
+    ];
+    const GROUPINGS: &'static [&'static str] = &["by_type", "by_subject"];
+
+    fn label(path: &[&str]) -> Option<Cow<'static, str>> {
+        match path {
+            ["by_type"] => word("按案件类型"),
+            // The vocabulary's first words (行政诉讼, 二审) name the
+            // instances less plainly than the report does.
+            ["by_type", "litigation_first"] => word("一审行政诉讼"),
+            ["by_type", "litigation_appeal"] => word("二审行政诉讼"),
+            ["by_type", t] => key_label::<CaseType>(t),
+            ["by_type", _, "new"] => word("新增（件）"),
+            ["by_type", _, "pending"] => word("审理中（件）"),
+            ["by_type", _, "concluded"] => word("已审结（件）"),
+            ["by_type", _, "mediated_before_filing"] => word("立案前调解成功（件）"),
+            ["lost"] => word("败诉（件）"),
+            ["by_subject"] => word("按案由（件）"),
+            ["by_subject", s] => name(s),
+            ["head_appearance"] => word("行政机关负责人出庭"),
+            ["head_appearance", "cases"] => word("行政诉讼案件（件）"),
+            ["head_appearance", "appeared"] => word("负责人出庭（件）"),
+            ["head_appearance", "rate_pct"] => word("出庭率（%）"),
+            _ => None,
         }
     }
 

@@ -2,6 +2,7 @@
 //! `write_text` uses: a vocabulary value's label, an absent value, a
 //! percentage, a year-on-year change.
 
+use std::borrow::Cow;
 use std::fmt::{Display, Write};
 
 use super::Vocab;
@@ -11,6 +12,26 @@ use crate::stats::change::{Change, Decimal2};
 /// the empty cell's value, which has none).
 pub(crate) fn label<E: Vocab>(e: E) -> &'static str {
     e.words().first().copied().unwrap_or(super::NOT_FILLED)
+}
+
+/// The label of the vocabulary value whose JSON key is `key` (a figure
+/// label's segment); None when `key` is none of `E`'s.
+pub(crate) fn key_label<E: Vocab>(key: &str) -> Option<Cow<'static, str>> {
+    E::ALL
+        .iter()
+        .find(|e| e.key() == key)
+        .map(|e| Cow::Borrowed(label(*e)))
+}
+
+/// A free-text group's name (a department, a category, a month) as its
+/// own label.
+pub(crate) fn name(key: &str) -> Option<Cow<'static, str>> {
+    Some(Cow::Owned(key.to_string()))
+}
+
+/// A fixed label.
+pub(crate) fn word(w: &'static str) -> Option<Cow<'static, str>> {
+    Some(Cow::Borrowed(w))
 }
 
 /// A value, or `—` when there is none.
