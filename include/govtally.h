@@ -347,7 +347,9 @@ govtally_status govtally_options_set_skip_bad_rows(govtally_options *options, bo
 
 /**
  * Sets the number of worker threads a tally uses for large inputs; 0
- * means every available core (the default). Figures never depend on it.
+ * means every available core, at most 64 (the default). A value past 64
+ * is `GOVTALLY_INVALID_ARGUMENT` and leaves the options as they were:
+ * threads past the cores only add memory. Figures never depend on it.
  *
  * Thread safety: the handle must not be in use on another thread.
  *

@@ -673,7 +673,9 @@ pub unsafe extern "C" fn govtally_options_set_skip_bad_rows(
 }
 
 /// Sets the number of worker threads a tally uses for large inputs; 0
-/// means every available core (the default). Figures never depend on it.
+/// means every available core, at most 64 (the default). A value past 64
+/// is `GOVTALLY_INVALID_ARGUMENT` and leaves the options as they were:
+/// threads past the cores only add memory. Figures never depend on it.
 ///
 /// Thread safety: the handle must not be in use on another thread.
 ///
@@ -689,7 +691,16 @@ pub unsafe extern "C" fn govtally_options_set_threads(
         let o = unsafe { options_mut(options) }?;
         o.threads = match threads {
             0 => None,
-            n => Some(n as usize),
+            n if n as usize <= crate::options::MAX_THREADS => Some(n as usize),
+            n => {
+                return Err(Fail::new(
+                    GOVTALLY_INVALID_ARGUMENT,
+                    format!(
+                        "`threads` must be 0 (every core) or from 1 to {}, not {n}",
+                        crate::options::MAX_THREADS
+                    ),
+                ));
+            }
         };
         Ok(())
     })

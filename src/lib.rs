@@ -57,7 +57,9 @@ mod test_rng;
 
 pub use error::{Error, FileError, Problem, Result};
 pub use input::fields;
-pub use options::{BadRowPolicy, Encoding, Limits, Options, Period, Rounding};
+pub use options::{
+    BadRowPolicy, Encoding, Limits, MAX_BLOCK_BYTES, MAX_THREADS, Options, Period, Rounding,
+};
 pub use registry::Dataset;
 pub use report::{Figures, Report, RowCounts};
 pub use tally::{Tally, UNNAMED, detect_dataset, tally_file, tally_files};

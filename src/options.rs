@@ -160,6 +160,16 @@ pub fn year_earlier(d: NaiveDate) -> NaiveDate {
         .unwrap_or(d)
 }
 
+/// The most worker threads a tally runs ([`Options::threads`]). Threads
+/// past the cores only add memory (a shard per three threads, a block per
+/// thread in each batch), so a request past this is an error rather than a
+/// way to exhaust the host.
+pub const MAX_THREADS: usize = 64;
+
+/// The largest [`Options::block_bytes`]: with [`MAX_THREADS`] a batch stays
+/// within 256 MiB.
+pub const MAX_BLOCK_BYTES: usize = 4 << 20;
+
 /// Options for a [`Tally`](crate::Tally). `Options::default()` is what the
 /// spec calls the defaults: automatic encoding and delimiter, the period
 /// taken from the data, `fail` on bad rows, half-away-from-zero rounding.
@@ -180,13 +190,15 @@ pub struct Options {
     pub aliases: Vec<(String, String)>,
     /// Resource limits.
     pub limits: Limits,
-    /// Worker threads for large inputs; None uses every available core.
-    /// Figures never depend on it.
+    /// Worker threads for large inputs, 1 to [`MAX_THREADS`]; None uses
+    /// every available core (at most [`MAX_THREADS`]). Figures never
+    /// depend on it. [`Tally::new`](crate::Tally::new) rejects a value out
+    /// of range.
     pub threads: Option<usize>,
     /// Decoded bytes per thread in one batch when several threads run
-    /// (default 1 MiB; a batch is cut into four blocks per thread, which
-    /// the threads take in turn). A tuning knob: figures never depend on
-    /// it.
+    /// (default 1 MiB, 1 to [`MAX_BLOCK_BYTES`]; a batch is cut into four
+    /// blocks per thread, which the threads take in turn). A tuning knob:
+    /// figures never depend on it.
     pub block_bytes: usize,
 }
 
@@ -219,17 +231,43 @@ impl Options {
         self
     }
 
-    /// Sets the number of worker threads (at least 1).
+    /// Sets the number of worker threads (1 to [`MAX_THREADS`]; 0 is taken
+    /// as 1, a larger value is rejected by [`Tally::new`](crate::Tally::new)).
     pub fn threads(mut self, threads: usize) -> Self {
         self.threads = Some(threads.max(1));
         self
     }
 
-    /// The number of worker threads to use.
+    /// The number of worker threads to use: the one asked for, or every
+    /// available core up to [`MAX_THREADS`].
     pub fn worker_threads(&self) -> usize {
         self.threads
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-            .max(1)
+            .clamp(1, MAX_THREADS)
+    }
+
+    /// Checks every numeric option against its documented range; the error
+    /// names the option, the range and the value.
+    pub fn validate(&self) -> Result<(), Error> {
+        if let Some(t) = self.threads
+            && !(1..=MAX_THREADS).contains(&t)
+        {
+            return Err(Error::InvalidOption(format!(
+                "threads must be from 1 to {MAX_THREADS}, not {t}"
+            )));
+        }
+        if !(1..=MAX_BLOCK_BYTES).contains(&self.block_bytes) {
+            return Err(Error::InvalidOption(format!(
+                "block_bytes must be from 1 to {MAX_BLOCK_BYTES}, not {}",
+                self.block_bytes
+            )));
+        }
+        if self.limits.max_columns == 0 || self.limits.max_record_bytes == 0 {
+            return Err(Error::InvalidOption(
+                "limits max_columns and max_record_bytes must be at least 1".into(),
+            ));
+        }
+        Ok(())
     }
 
     /// Sets the bad-row policy.

@@ -70,20 +70,13 @@ impl Tally {
                 )));
             }
         }
-        if options.limits.max_columns == 0 || options.limits.max_record_bytes == 0 {
-            return Err(Error::InvalidOption("limits must be at least 1".into()));
-        }
+        options.validate()?;
         if let Some(d) = options.delimiter {
             if !d.is_ascii() || matches!(d, b'"' | b'\r' | b'\n') {
                 return Err(Error::InvalidOption(format!(
                     "invalid delimiter {d:#04x}: give an ASCII byte other than a quote, CR or LF"
                 )));
             }
-        }
-        if options.threads == Some(0) || options.block_bytes == 0 {
-            return Err(Error::InvalidOption(
-                "threads and block_bytes must be at least 1".into(),
-            ));
         }
         Ok(Tally {
             dataset,

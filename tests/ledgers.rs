@@ -664,3 +664,52 @@ fn the_columns_page_lists_every_key_and_alias() {
         }
     }
 }
+
+/// Every numeric option out of its documented range is an error naming the
+/// option and the range, before anything is allocated for it.
+#[test]
+fn numeric_options_out_of_range_are_errors() {
+    use govtally::{MAX_BLOCK_BYTES, MAX_THREADS};
+    let text = lf(&["编号,类别,承办方式,交办日期", "P1,代表建议,主办,2023-03-01"]);
+    for (threads, ok_) in [
+        (1, true),
+        (MAX_THREADS, true),
+        (MAX_THREADS + 1, false),
+        (usize::MAX, false),
+    ] {
+        let o = year(2023).threads(threads);
+        match tally(Dataset::Proposals, &o, &text) {
+            Ok(r) => {
+                assert!(ok_, "{threads}");
+                assert_eq!(r.figure("by_type.npc_suggestion.lead"), Some(1.into()));
+            }
+            Err(Error::InvalidOption(m)) => {
+                assert!(!ok_, "{threads}: {m}");
+                assert!(
+                    m.contains(&format!("threads must be from 1 to {MAX_THREADS}")),
+                    "{m}"
+                );
+            }
+            Err(e) => panic!("{threads}: {e}"),
+        }
+    }
+    for (bytes, ok_) in [
+        (0, false),
+        (1, true),
+        (MAX_BLOCK_BYTES, true),
+        (MAX_BLOCK_BYTES + 1, false),
+    ] {
+        let mut o = year(2023).threads(2);
+        o.block_bytes = bytes;
+        assert_eq!(
+            tally(Dataset::Proposals, &o, &text).is_ok(),
+            ok_,
+            "block_bytes {bytes}"
+        );
+    }
+    let mut o = year(2023);
+    o.limits.max_record_bytes = usize::MAX;
+    o.limits.max_columns = usize::MAX;
+    o.limits.max_problems = usize::MAX;
+    assert!(tally(Dataset::Proposals, &o, &text).is_ok());
+}

@@ -116,7 +116,7 @@ struct Common {
     rounding: String,
     /// Worker threads (default: every available core). Figures never depend
     /// on it.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=govtally::MAX_THREADS as i64))]
     threads: Option<u32>,
     /// Longest record: bytes of its fields' contents; a longer row is a
     /// bad row, a longer header a file error. Default 1048576 (1 MiB).

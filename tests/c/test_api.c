@@ -230,6 +230,77 @@ static void test_options(void) {
     govtally_options_free(NULL);
 }
 
+/*
+ * Every numeric option at its extremes: 0, 1, the documented maximum and
+ * UINT32_MAX / UINT64_MAX. Each is accepted or refused with
+ * GOVTALLY_INVALID_ARGUMENT at the setter; an accepted one then tallies
+ * with the right figures. None may abort the process or take unbounded
+ * memory (this runs under valgrind and AddressSanitizer).
+ */
+static void test_extreme_options(void) {
+    static const char csv[] =
+        "审查编号,文件类型,收文日期,审结日期,审查意见数\n"
+        "X1,行政合同,2023-04-01,2023-04-03,4\n"
+        "X2,规范性文件,2023-05-01,,1\n";
+    static const uint32_t threads[] = {0, 1, 2, 64};
+    static const uint64_t sizes[] = {1, 2, 64, 1u << 20, UINT32_MAX, UINT64_MAX};
+    govtally_options *o = NULL;
+    govtally_report *r = NULL;
+    int64_t n = -1;
+    size_t i;
+    CHECK_STATUS(govtally_options_new(&o), GOVTALLY_OK);
+    CHECK_STATUS(govtally_options_set_year(o, 2023), GOVTALLY_OK);
+
+    /* threads: 65 and past are refused, the options untouched */
+    CHECK_STATUS(govtally_options_set_threads(o, 65), GOVTALLY_INVALID_ARGUMENT);
+    CHECK_STATUS(govtally_options_set_threads(o, 100000), GOVTALLY_INVALID_ARGUMENT);
+    CHECK_STATUS(govtally_options_set_threads(o, UINT32_MAX), GOVTALLY_INVALID_ARGUMENT);
+    {
+        char *m = last_error_dup();
+        CHECK(contains(m, "from 1 to 64"));
+        free(m);
+    }
+    for (i = 0; i < sizeof threads / sizeof threads[0]; i++) {
+        CHECK_STATUS(govtally_options_set_threads(o, threads[i]), GOVTALLY_OK);
+        r = NULL;
+        CHECK_STATUS(tally_text(csv, o, &r), GOVTALLY_OK);
+        CHECK_STATUS(govtally_report_get_i64(r, "opinions.total", &n), GOVTALLY_OK);
+        CHECK(n == 5);
+        govtally_report_free(r);
+    }
+    CHECK_STATUS(govtally_options_set_threads(o, 0), GOVTALLY_OK);
+
+    /* limits: 0 is refused; anything from 1 up is a bound, never an
+       allocation */
+    CHECK_STATUS(govtally_options_set_max_record_bytes(o, 0), GOVTALLY_INVALID_ARGUMENT);
+    CHECK_STATUS(govtally_options_set_max_columns(o, 0), GOVTALLY_INVALID_ARGUMENT);
+    for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        int64_t rejected = -1;
+        CHECK_STATUS(govtally_options_set_max_record_bytes(o, sizes[i]), GOVTALLY_OK);
+        CHECK_STATUS(govtally_options_set_max_columns(o, sizes[i]), GOVTALLY_OK);
+        CHECK_STATUS(govtally_options_set_max_problems(o, sizes[i]), GOVTALLY_OK);
+        CHECK_STATUS(govtally_options_set_skip_bad_rows(o, true), GOVTALLY_OK);
+        r = NULL;
+        /* with tiny limits the header itself is too large: a file error */
+        {
+            govtally_status s = tally_text(csv, o, &r);
+            if (sizes[i] < 64) {
+                CHECK_STATUS(s, GOVTALLY_FILE_ERROR);
+                continue;
+            }
+            CHECK_STATUS(s, GOVTALLY_OK);
+        }
+        CHECK_STATUS(govtally_report_get_i64(r, "opinions.total", &n), GOVTALLY_OK);
+        CHECK(n == 5);
+        CHECK_STATUS(govtally_report_get_i64(r, "rows.rejected", &rejected), GOVTALLY_OK);
+        CHECK(rejected == 0);
+        govtally_report_free(r);
+    }
+    /* no problems kept in full: still counted */
+    CHECK_STATUS(govtally_options_set_max_problems(o, 0), GOVTALLY_OK);
+    govtally_options_free(o);
+}
+
 static void test_alias_and_delimiter(void) {
     /* A semicolon-separated export whose id column is headed 文号. */
     static const char csv[] =
@@ -782,6 +853,7 @@ int main(int argc, char **argv) {
     test_status_str();
     test_dataset_from_name();
     test_options();
+    test_extreme_options();
     test_alias_and_delimiter();
     test_tally_states();
     test_file_errors();

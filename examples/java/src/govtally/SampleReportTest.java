@@ -238,6 +238,11 @@ public final class SampleReportTest {
             status(() -> byPath(Dataset.LEGALITY, options, data.resolve("missing.csv")).close(),
                    Govtally.IO_ERROR, "missing file");
             status(() -> options.maxRecordBytes(0), Govtally.INVALID_ARGUMENT, "max record bytes 0");
+            // No thread count may bring the JVM down: past 64 it is refused.
+            status(() -> options.threads(65), Govtally.INVALID_ARGUMENT, "65 threads");
+            status(() -> options.threads(-1), Govtally.INVALID_ARGUMENT, "UINT32_MAX threads");
+            status(() -> options.threads(Integer.MAX_VALUE), Govtally.INVALID_ARGUMENT, "2^31-1 threads");
+            options.threads(64);
         }
         // Limits: a header of more than 4 columns is a file error under
         // maxColumns(4); maxProblems(0) keeps no bad row but counts it.
