@@ -465,3 +465,10 @@ fn complaints_text(out: &mut impl Write, f: &ComplaintFigures) -> io::Result<()>
     }
     Ok(())
 }
+
+/// The command line's clap definition, for the man pages:
+/// `src/bin/govtally-mangen.rs` includes this file as a module and renders it.
+#[allow(dead_code)] // used by govtally-mangen only
+pub(crate) fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command()
+}
