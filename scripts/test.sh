@@ -43,6 +43,10 @@ bash tests/c/run.sh
 echo "== Java client"
 bash examples/java/run.sh
 
+# --- the Debian package and a prefix install, used from outside the tree -----
+echo "== installed: the package (dpkg -i, then -r) and cargo cinstall --prefix"
+bash tests/install/run.sh
+
 
 # --- fuzz targets over their seeds (docs/testing.md) --------------------------
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked

@@ -21,7 +21,7 @@ enum Cli {
 
 /// The command line's grammar: one subcommand per ledger of the registry,
 /// then `report`.
-fn command() -> clap::Command {
+pub(crate) fn command() -> clap::Command {
     let mut cmd = clap::Command::new("govtally")
         .version(env!("CARGO_PKG_VERSION"))
         .about(
