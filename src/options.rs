@@ -250,6 +250,16 @@ pub struct Limits {
     /// Most row problems kept in full (the total is always counted).
     /// Default 100.
     pub max_problems: usize,
+    /// Most bytes of a workbook file or buffer (`.xlsx`, `.xls`, …).
+    /// Default 256 MiB.
+    pub max_workbook_bytes: u64,
+    /// Most uncompressed bytes of one part of a zip workbook: a worksheet
+    /// (streamed) or `.ods` content; parts read whole (shared strings,
+    /// styles) may have a sixteenth of it. Default 512 MiB.
+    pub max_sheet_bytes: u64,
+    /// Most cells of a sheet read whole (`.xls`, `.ods`: the rectangle
+    /// from the first to the last used cell). Default 4,000,000.
+    pub max_sheet_cells: u64,
 }
 
 impl Default for Limits {
@@ -258,6 +268,9 @@ impl Default for Limits {
             max_record_bytes: 1 << 20,
             max_columns: 1024,
             max_problems: 100,
+            max_workbook_bytes: 256 << 20,
+            max_sheet_bytes: 512 << 20,
+            max_sheet_cells: 4_000_000,
         }
     }
 }
