@@ -132,3 +132,134 @@ fn detection_per_sheet() {
         }
     }
 }
+
+fn skip_options() -> Options {
+    options().on_bad_row(govtally::BadRowPolicy::Skip)
+}
+
+/// (read, counted, out_of_period, duplicates, blank, rejected)
+fn rows(r: &Report) -> [u64; 6] {
+    let c = &r.rows;
+    [
+        c.read,
+        c.counted,
+        c.out_of_period,
+        c.duplicates,
+        c.blank,
+        c.rejected,
+    ]
+}
+
+#[test]
+fn cells_as_excel_holds_them() {
+    // tests/workbooks/make_workbooks.py write_cases (xlsxwriter): a merged
+    // title, a blank row, the header on row 3, then date cells, numbers as
+    // text, an id as a number, a formula with its cached value, 2.5 in a
+    // count column, #N/A, a date column holding a plain number, #VALUE!.
+    let path = workbook("cases.xlsx");
+    let r = tally_files(Dataset::Legality, &[&path], &skip_options()).unwrap();
+    // Rows 4-10: the title and the blank row above the header are not rows.
+    assert_eq!(rows(&r), [7, 3, 0, 0, 0, 4]);
+    assert_eq!(r.figure("reviews.total"), Some(3.into()));
+    assert_eq!(
+        r.figure("reviews.by_type.normative_document"),
+        Some(1.into())
+    );
+    // 3 (the number cell 3.0) + 2 (the text "2") + 2 (=1+1, cached)
+    assert_eq!(r.figure("opinions.total"), Some(7.into()));
+    assert_eq!(r.figure("reviews.completed"), Some(1.into()));
+    let shown: Vec<String> = r.problems.items.iter().map(|p| p.to_string()).collect();
+    let file = path.display().to_string();
+    assert_eq!(
+        shown,
+        [
+            format!(
+                "{file} [2023年] E7: column `审查意见数`, value `2.5`: expected a non-negative whole number such as 12 or 1,234"
+            ),
+            format!(
+                "{file} [2023年] C8: column `收文日期`, value `#N/A`: the cell holds the error value #N/A (a formula that could not be computed, or an error typed in): correct it or clear the cell"
+            ),
+            format!(
+                "{file} [2023年] C9: column `收文日期`, value `45078`: {}",
+                r.problems.items[2].reason
+            ),
+            format!(
+                "{file} [2023年] B10: column `文件类型`, value `#VALUE!`: the cell holds the error value #VALUE! (a formula that could not be computed, or an error typed in): correct it or clear the cell"
+            ),
+        ]
+    );
+    assert!(
+        r.problems.items[2].reason.contains("2023-06-01"),
+        "{}",
+        r.problems.items[2].reason
+    );
+    let p = &r.problems.items[0];
+    assert_eq!(
+        (p.sheet.as_deref(), p.line, p.cell.as_deref()),
+        (Some("2023年"), 7, Some("E7"))
+    );
+    let json = r.to_json_value();
+    assert_eq!(json["problems"]["items"][1]["cell"], "C8");
+    assert_eq!(json["problems"]["items"][1]["sheet"], "2023年");
+}
+
+#[test]
+fn a_formula_without_a_saved_value_is_a_row_error() {
+    let path = workbook("unsaved-formula.xlsx");
+    let r = tally_files(Dataset::Legality, &[&path], &skip_options()).unwrap();
+    assert_eq!(rows(&r), [1, 0, 0, 0, 0, 1]);
+    let p = &r.problems.items[0];
+    assert_eq!(p.cell.as_deref(), Some("D2"));
+    assert_eq!(p.value, "(formula without a saved value)");
+}
+
+#[test]
+fn the_1904_date_system_in_xls() {
+    let want = tally_files(Dataset::Legality, &csvs(Dataset::Legality), &options()).unwrap();
+    let got = tally_files(
+        Dataset::Legality,
+        &[workbook("legality-1904.xls")],
+        &options(),
+    )
+    .unwrap();
+    assert_eq!(json(&got), json(&want));
+}
+
+#[test]
+fn csv_saved_from_a_sheet_with_title_rows() {
+    let csv = "2023年合法性审查台账,,,\n\n制表：法规科,,,\n审查编号,文件类型,收文日期,审查意见数\nH1,合同,2023-03-01,2\n,,,\nH2,合同,2023-02-30,1\n";
+    let mut t = Tally::new(Dataset::Legality, &skip_options()).unwrap();
+    t.begin_file("台账.csv").unwrap();
+    t.feed(csv.as_bytes()).unwrap();
+    let r = t.finish().unwrap();
+    // The title rows (and the blank line between them) are not rows; the
+    // blank line after the header is.
+    assert_eq!(rows(&r), [3, 1, 0, 0, 1, 1]);
+    assert_eq!(
+        r.problems.items[0].to_string(),
+        "台账.csv:7: column `收文日期`, value `2023-02-30`: 2023-02-30 is not a calendar date"
+    );
+    assert_eq!(r.problems.items[0].sheet, None);
+    assert_eq!(
+        r.to_json_value()["problems"]["items"][0]["cell"],
+        Value::Null
+    );
+}
+
+#[test]
+fn no_header_within_ten_rows_is_the_first_rows_error() {
+    let mut csv = String::new();
+    for i in 0..10 {
+        csv.push_str(&format!("标题{i},x\n"));
+    }
+    csv.push_str("审查编号,文件类型,收文日期\nH1,合同,2023-03-01\n");
+    let mut t = Tally::new(Dataset::Legality, &options()).unwrap();
+    t.begin_file("台账.csv").unwrap();
+    let e = t.feed(csv.as_bytes()).and_then(|_| t.finish().map(|_| ()));
+    let e = e.unwrap_err().to_string();
+    assert!(
+        e.starts_with("台账.csv: missing required column `review_id`"),
+        "{e}"
+    );
+    assert!(e.ends_with("the header has: 标题0, x"), "{e}");
+}

@@ -27,6 +27,7 @@ import re
 import sys
 
 import openpyxl
+import xlsxwriter
 import xlwt
 from openpyxl.utils import get_column_letter
 from odf.opendocument import OpenDocumentSpreadsheet
@@ -158,8 +159,9 @@ def write_xlsx(sample, path, epoch_1904=False):
     wb.save(path)
 
 
-def write_xls(sample, path):
+def write_xls(sample, path, dates_1904=False):
     wb = xlwt.Workbook(encoding="utf-8")
+    wb.dates_1904 = dates_1904
     date_style = xlwt.easyxf(num_format_str="yyyy-mm-dd")
     time_style = xlwt.easyxf(num_format_str="yyyy-mm-dd hh:mm:ss")
     for sheet, title, header, rows in sheets_of(sample):
@@ -240,6 +242,51 @@ def write_ods(sample, path):
     doc.save(path)
 
 
+def write_cases(path):
+    """Cells as Excel holds them, for tests/workbook.rs (xlsxwriter, which
+    writes formulas with their cached values and error results)."""
+    wb = xlsxwriter.Workbook(path)
+    date = wb.add_format({"num_format": "yyyy-mm-dd"})
+    ws = wb.add_worksheet("2023年")
+    ws.merge_range("A1:E1", "2023年合法性审查台账")
+    # row 2 blank, header on row 3
+    ws.write_row("A3", ["审查编号", "文件类型", "收文日期", "审结日期", "审查意见数"])
+    ws.write_row("A4", ["H1", "合同"])
+    ws.write_datetime("C4", dt.datetime(2023, 3, 1), date)
+    ws.write_datetime("D4", dt.datetime(2023, 3, 5), date)
+    ws.write_number("E4", 3.0)
+    ws.write_row("A5", ["H2", "合同", "2023/4/1", "", "2"])  # numbers as text
+    ws.write_number("A6", 1001)  # text as numbers: an id
+    ws.write_string("B6", "规范性文件")
+    ws.write_datetime("C6", dt.datetime(2023, 5, 2), date)
+    ws.write_formula("E6", "=1+1", None, 2)  # a formula by its cached value
+    ws.write_row("A7", ["H4", "合同"])
+    ws.write_datetime("C7", dt.datetime(2023, 6, 1), date)
+    ws.write_number("E7", 2.5)  # not a whole number
+    ws.write_row("A8", ["H5", "合同"])
+    ws.write_formula("C8", "=NA()", None, "#N/A")  # an error cell
+    ws.write_row("A9", ["H6", "合同"])
+    ws.write_number("C9", 45078)  # a date column not formatted as a date
+    ws.write_string("A10", "H7")
+    ws.write_formula("B10", '="a"+1', None, "#VALUE!")
+    ws.write_datetime("C10", dt.datetime(2023, 7, 1), date)
+    notes = wb.add_worksheet("备注")
+    notes.write("A1", "说明")
+    wb.close()
+
+
+def write_unsaved_formula(path):
+    """openpyxl writes formulas without cached values, as a program that
+    does not compute them does."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "台账"
+    ws.append(["审查编号", "文件类型", "收文日期", "审查意见数"])
+    ws.append(["H1", "合同", dt.date(2023, 3, 1), "=1+1"])
+    ws.cell(2, 3).number_format = "yyyy-mm-dd"
+    wb.save(path)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     for sample in SAMPLES:
@@ -249,6 +296,9 @@ def main():
         write_ods(sample, os.path.join(OUT, f"{stem}.ods"))
     # The legality sample again in the 1904 date system.
     write_xlsx(SAMPLES[0], os.path.join(OUT, "legality-1904.xlsx"), epoch_1904=True)
+    write_xls(SAMPLES[0], os.path.join(OUT, "legality-1904.xls"), dates_1904=True)
+    write_cases(os.path.join(OUT, "cases.xlsx"))
+    write_unsaved_formula(os.path.join(OUT, "unsaved-formula.xlsx"))
     print("wrote", sorted(os.listdir(OUT)))
 
 
