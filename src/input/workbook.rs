@@ -520,6 +520,9 @@ pub(crate) struct Workbook<RS: Read + Seek> {
     book: Book<RS>,
     sheets: Vec<String>,
     limits: Limits,
+    /// Merged ranges by sheet, once read (a sheet is read twice: for its
+    /// header, then whole).
+    merges: std::collections::HashMap<String, Vec<Dimensions>>,
 }
 
 enum Book<RS: Read + Seek> {
@@ -553,13 +556,18 @@ impl<RS: Read + Seek> Workbook<RS> {
         let mut head = [0u8; 8];
         let n = read_head(&mut reader, &mut head)?;
         let head = &head[..n];
+        let mut merges = std::collections::HashMap::new();
         let format = if head.starts_with(ZIP_MAGIC) {
             zip_format(&mut reader, limits)?
         } else if head.starts_with(OLE_MAGIC) {
+            guarded(|| ole_guard(&mut reader, limits))?;
             WorkbookFormat::Xls
         } else {
             return Err(not_a_workbook(head));
         };
+        if format == WorkbookFormat::Ods {
+            merges = guarded(|| ods_guard(&mut reader, limits))?;
+        }
         reader
             .seek(SeekFrom::Start(0))
             .map_err(|e| unreadable(format, e))?;
@@ -592,6 +600,7 @@ impl<RS: Read + Seek> Workbook<RS> {
             book,
             sheets,
             limits: *limits,
+            merges,
         })
     }
 
@@ -607,12 +616,20 @@ impl<RS: Read + Seek> Workbook<RS> {
         emit: &mut dyn FnMut(&SheetRow<'_>) -> bool,
     ) -> Result<(), FileError> {
         let limits = self.limits;
+        let cache = &mut self.merges;
         guarded(|| match &mut self.book {
             Book::Xlsx(b) => {
                 let f = WorkbookFormat::Xlsx;
-                let merges = b
-                    .merge_cells_by_sheet_name(name)
-                    .map_err(|e| unreadable(f, e))?;
+                let merges = match cache.get(name) {
+                    Some(m) => m.clone(),
+                    None => {
+                        let m = b
+                            .merge_cells_by_sheet_name(name)
+                            .map_err(|e| unreadable(f, e))?;
+                        cache.insert(name.to_string(), m.clone());
+                        m
+                    }
+                };
                 let mut rows = RowBuilder::new(&limits, merges);
                 let mut cells = b
                     .worksheet_cells_reader(name)
@@ -658,7 +675,8 @@ impl<RS: Read + Seek> Workbook<RS> {
             Book::Ods(b) => {
                 let f = WorkbookFormat::Ods;
                 let range = b.worksheet_range(name).map_err(|e| unreadable(f, e))?;
-                whole_range(&range, RowBuilder::new(&limits, Vec::new()), emit)
+                let merges = cache.get(name).cloned().unwrap_or_default();
+                whole_range(&range, RowBuilder::new(&limits, merges), emit)
             }
         })
     }
@@ -767,6 +785,7 @@ fn zip_format<RS: Read + Seek>(
         ));
     };
     let whole = limits.max_sheet_bytes / 16;
+    let mut total: u64 = 0;
     for i in 0..zip.len() {
         let Ok(f) = zip.by_index_raw(i) else {
             return Err(FileError::Workbook(format!(
@@ -789,7 +808,7 @@ fn zip_format<RS: Read + Seek>(
         if size > limit {
             return Err(FileError::Workbook(format!(
                 "has a part, {name}, of {size} bytes uncompressed, more than the limit of {limit} \
-                 (Limits::max_sheet_bytes{}); a zip bomb, or raise the limit",
+                 (Limits::max_sheet_bytes{}, --max-sheet-bytes): a zip bomb, or a sheet too large",
                 if streamed {
                     ""
                 } else {
@@ -797,8 +816,265 @@ fn zip_format<RS: Read + Seek>(
                 }
             )));
         }
+        total = total.saturating_add(size);
+        if total > limits.max_sheet_bytes.saturating_mul(2) {
+            return Err(FileError::Workbook(format!(
+                "holds more than {} bytes uncompressed (twice Limits::max_sheet_bytes, \
+                 --max-sheet-bytes): a zip bomb, or a workbook too large",
+                limits.max_sheet_bytes.saturating_mul(2)
+            )));
+        }
     }
     Ok(format)
+}
+
+/// The error for a sheet read whole that is larger than the cell limit.
+fn too_many_cells(what: &str, cells: u64, limits: &Limits) -> FileError {
+    FileError::Workbook(format!(
+        "has {what} of {cells} cells, more than the limit of {} \
+         (Limits::max_sheet_cells, --max-sheet-cells) for a sheet read whole",
+        limits.max_sheet_cells
+    ))
+}
+
+/// Checks an OLE compound file before calamine reads it whole: a
+/// password-protected Office file (an encrypted package) is named as such,
+/// and each sheet's extent — its DIMENSIONS record, which calamine reserves
+/// memory for, and the cells it holds — must be within the cell limit.
+fn ole_guard<RS: Read + Seek>(reader: &mut RS, limits: &Limits) -> Result<(), FileError> {
+    reader
+        .seek(SeekFrom::Start(0))
+        .map_err(|e| FileError::Workbook(format!("cannot be read: {e}")))?;
+    let damaged = |e: std::io::Error| {
+        FileError::Workbook(format!(
+            "is an OLE compound file that cannot be read (truncated or damaged?): {e}"
+        ))
+    };
+    let mut cf = cfb::CompoundFile::open(&mut *reader).map_err(damaged)?;
+    if cf.is_stream("/EncryptedPackage") || cf.is_stream("/EncryptionInfo") {
+        return Err(password_protected());
+    }
+    let Some(stream) = ["/Workbook", "/Book", "/WORKBOOK", "/BOOK"]
+        .into_iter()
+        .find(|n| cf.is_stream(n))
+    else {
+        return Err(FileError::Workbook(
+            "is an OLE compound file that holds no Excel workbook (a Word document, or another \
+             Office file?)"
+                .into(),
+        ));
+    };
+    let mut bytes = Vec::new();
+    cf.open_stream(stream)
+        .map_err(damaged)?
+        .take(limits.max_workbook_bytes)
+        .read_to_end(&mut bytes)
+        .map_err(damaged)?;
+    let u16_at = |d: &[u8], i: usize| {
+        d.get(i..i + 2)
+            .map_or(0, |b| u16::from_le_bytes([b[0], b[1]]))
+    };
+    let u32_at = |d: &[u8], i: usize| {
+        d.get(i..i + 4)
+            .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    // Cell bounds of the current substream: (min row, max row, min col, max col).
+    let mut bounds: Option<(u32, u32, u32, u32)> = None;
+    let check = |b: Option<(u32, u32, u32, u32)>| -> Result<(), FileError> {
+        if let Some((r0, r1, c0, c1)) = b {
+            let cells = (r1 - r0 + 1) as u64 * (c1 - c0 + 1) as u64;
+            if cells > limits.max_sheet_cells {
+                return Err(too_many_cells("a sheet", cells, limits));
+            }
+        }
+        Ok(())
+    };
+    let mut at = 0usize;
+    while at + 4 <= bytes.len() {
+        let typ = u16_at(&bytes, at);
+        let len = u16_at(&bytes, at + 2) as usize;
+        let data = &bytes[at + 4..(at + 4 + len).min(bytes.len())];
+        at += 4 + len;
+        let mut cell = |row: u32, c0: u32, c1: u32| {
+            let b = bounds.get_or_insert((row, row, c0, c1));
+            *b = (b.0.min(row), b.1.max(row), b.2.min(c0), b.3.max(c1));
+        };
+        match typ {
+            // BOF: a new substream.
+            0x0809 => check(bounds.take())?,
+            // DIMENSIONS: calamine reserves rows × columns cells for it.
+            0x0200 => {
+                let (rf, rl, cf, cl) = match data.len() {
+                    10 => (
+                        u16_at(data, 0) as u32,
+                        u16_at(data, 2) as u32,
+                        u16_at(data, 4) as u32,
+                        u16_at(data, 6) as u32,
+                    ),
+                    14 | 16 => (
+                        u32_at(data, 0),
+                        u32_at(data, 4),
+                        u16_at(data, 8) as u32,
+                        u16_at(data, 10) as u32,
+                    ),
+                    _ => continue,
+                };
+                let cf = if cf > 0xFF || cl < cf { 0 } else { cf };
+                if rl >= 1 && cl >= 1 {
+                    let rows = (rl - 1).wrapping_sub(rf).wrapping_add(1) as u64;
+                    let cols = (cl - 1).wrapping_sub(cf).wrapping_add(1) as u64;
+                    let cells = rows.saturating_mul(cols);
+                    if rf > rl - 1 || cells > limits.max_sheet_cells {
+                        return Err(too_many_cells(
+                            "a sheet whose dimensions record claims an extent",
+                            cells,
+                            limits,
+                        ));
+                    }
+                }
+            }
+            // Cell records: row, then column.
+            0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 if data.len() >= 4 => {
+                let c = u16_at(data, 2) as u32;
+                cell(u16_at(data, 0) as u32, c, c);
+            }
+            // MULRK: row, first column, …, last column.
+            0x00BD if data.len() >= 6 => {
+                let last = u16_at(data, data.len() - 2) as u32;
+                let first = u16_at(data, 2) as u32;
+                cell(u16_at(data, 0) as u32, first.min(last), first.max(last));
+            }
+            _ => {}
+        }
+    }
+    check(bounds)
+}
+
+/// Checks an `.ods` before calamine reads its content whole: each table's
+/// extent — from its first to its last non-empty cell, row and column
+/// repeats counted, as calamine builds it — must be within the cell limit.
+/// Returns each table's merged ranges (cells spanning rows or columns),
+/// which calamine does not expose for `.ods`.
+fn ods_guard<RS: Read + Seek>(
+    reader: &mut RS,
+    limits: &Limits,
+) -> Result<std::collections::HashMap<String, Vec<Dimensions>>, FileError> {
+    use quick_xml::events::Event;
+    reader
+        .seek(SeekFrom::Start(0))
+        .map_err(|e| FileError::Workbook(format!("cannot be read: {e}")))?;
+    let unreadable = |e: zip::result::ZipError| {
+        FileError::Workbook(format!("cannot be read as a .ods workbook: {e}"))
+    };
+    let mut zip = zip::ZipArchive::new(&mut *reader).map_err(unreadable)?;
+    let content = zip.by_name("content.xml").map_err(unreadable)?;
+    let mut xml = quick_xml::Reader::from_reader(std::io::BufReader::new(content));
+    let mut buf = Vec::new();
+    let mut merges = std::collections::HashMap::new();
+    let mut table = String::new();
+    let mut table_merges = Vec::new();
+    let mut rows: u64 = 0;
+    let mut row_repeat: u64 = 1;
+    let mut col: u64 = 0;
+    // (first row, last row, first col, last col) of non-empty cells.
+    let mut bounds: Option<(u64, u64, u64, u64)> = None;
+    let max_rows = MAX_ROWS as u64;
+    let max_cols = 16_384u64;
+    let attr = |e: &quick_xml::events::BytesStart<'_>, name: &str| -> Option<u64> {
+        e.attributes()
+            .flatten()
+            .find(|a| a.key.as_ref() == name)
+            .and_then(|a| a.value.trim().parse().ok())
+    };
+    loop {
+        buf.clear();
+        let (e, has_content) = match xml.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) => (e.into_owned(), true),
+            Ok(Event::Empty(e)) => (e.into_owned(), false),
+            Ok(Event::End(e)) => {
+                match e.name().as_ref() {
+                    "table:table-row" => rows = (rows + row_repeat).min(max_rows),
+                    "table:table" => {
+                        if let Some((r0, r1, c0, c1)) = bounds.take() {
+                            let cells = (r1 - r0 + 1).saturating_mul(c1 - c0 + 1);
+                            if cells > limits.max_sheet_cells {
+                                return Err(too_many_cells(
+                                    &format!("a sheet, {table},"),
+                                    cells,
+                                    limits,
+                                ));
+                            }
+                        }
+                        merges.insert(
+                            std::mem::take(&mut table),
+                            std::mem::take(&mut table_merges),
+                        );
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            Ok(Event::Eof) => break,
+            // Malformed XML: calamine says what is wrong.
+            Err(_) => break,
+            Ok(_) => continue,
+        };
+        match e.name().as_ref() {
+            "table:table" => {
+                rows = 0;
+                bounds = None;
+                table = e
+                    .attributes()
+                    .flatten()
+                    .find(|a| a.key.as_ref() == "table:name")
+                    .and_then(|a| {
+                        a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                            .ok()
+                            .map(|v| v.into_owned())
+                    })
+                    .unwrap_or_default();
+            }
+            "table:table-row" => {
+                row_repeat = attr(&e, "table:number-rows-repeated")
+                    .unwrap_or(1)
+                    .clamp(1, max_rows);
+                col = 0;
+                if !has_content {
+                    rows = (rows + row_repeat).min(max_rows);
+                }
+            }
+            "table:table-cell" | "table:covered-table-cell" => {
+                let repeat = attr(&e, "table:number-columns-repeated")
+                    .unwrap_or(1)
+                    .clamp(1, max_cols);
+                let valued = has_content
+                    || e.attributes()
+                        .flatten()
+                        .any(|a| a.key.as_ref() == "office:value-type");
+                if valued && col < max_cols && rows < max_rows {
+                    let (r0, r1) = (rows, (rows + row_repeat - 1).min(max_rows - 1));
+                    let (c0, c1) = (col, (col + repeat - 1).min(max_cols - 1));
+                    let b = bounds.get_or_insert((r0, r1, c0, c1));
+                    *b = (b.0.min(r0), b.1.max(r1), b.2.min(c0), b.3.max(c1));
+                }
+                if e.name().as_ref() == "table:table-cell" && rows < max_rows && col < max_cols {
+                    let rs = attr(&e, "table:number-rows-spanned").unwrap_or(1).max(1);
+                    let cs = attr(&e, "table:number-columns-spanned").unwrap_or(1).max(1);
+                    if (rs > 1 || cs > 1) && table_merges.len() < 100_000 {
+                        let last_row = (rows + rs - 1).min(max_rows - 1);
+                        let last_col = (col + cs - 1).min(max_cols - 1);
+                        table_merges.push(Dimensions::new(
+                            (rows as u32, col as u32),
+                            (last_row as u32, last_col as u32),
+                        ));
+                    }
+                }
+                col = (col + repeat).min(max_cols);
+            }
+            _ => {}
+        }
+    }
+    Ok(merges)
 }
 
 #[cfg(test)]
