@@ -14,8 +14,7 @@ How a sample becomes a workbook (the CSV's report must come out exactly):
   `YYYY-MM-DD HH:MM[:SS]`, `YYYY/M/D`), whole numbers of up to 9 digits
   without a leading zero as number cells, amounts (`6100.00`) as number
   cells in the money columns; everything else as text, as the CSV has it;
-- in the inspections ledger, runs of one task id merged down its rows
-  (.xlsx and .xls; .ods has no merged ranges calamine reads);
+- in the inspections ledger, runs of one task id merged down its rows;
 - a second sheet of notes that is no ledger;
 - the two complaints exports as two sheets of one workbook.
 """
@@ -224,13 +223,24 @@ def write_ods(sample, path):
         for _ in range(len(header) - 1):
             tr.addElement(CoveredTableCell())
         table.addElement(tr)
-        for row in [header] + rows:
+        col, runs = task_runs(header, rows)
+        starts = {a: b for a, b in runs}
+        covered = set()
+        for a, b in runs:
+            covered.update(range(a + 1, b + 1))
+        for r, row in enumerate([header] + rows):
             tr = TableRow()
             for c, v in enumerate(row):
-                if v == "":
+                d = r - 1  # data row index
+                if c == col and d in covered:
+                    tr.addElement(CoveredTableCell())
+                elif v == "":
                     tr.addElement(TableCell())
                 else:
-                    tr.addElement(ods_cell(typed(v, header[c] if c < len(header) else "")))
+                    cell = ods_cell(typed(v, header[c] if c < len(header) else ""))
+                    if c == col and d in starts:
+                        cell.setAttribute("numberrowsspanned", str(starts[d] - d + 1))
+                    tr.addElement(cell)
             table.addElement(tr)
         doc.spreadsheet.addElement(table)
     table = Table(name="备注")
