@@ -11,7 +11,7 @@ export RUSTC_BOOTSTRAP=1
 RUNS=${FUZZ_RUNS:-2000}
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(decode records fields tally_legality tally_inspections tally_complaints ffi)
+    targets=(decode records fields tally_legality tally_inspections tally_complaints ffi workbook)
 fi
 cargo fuzz build >/dev/null 2>build.log || { cat build.log; echo "fuzz: build failed"; exit 1; }
 passed=0
