@@ -558,7 +558,9 @@ impl<RS: Read + Seek> Workbook<RS> {
         let head = &head[..n];
         let mut merges = std::collections::HashMap::new();
         let format = if head.starts_with(ZIP_MAGIC) {
-            zip_format(&mut reader, limits)?
+            let (format, found) = zip_format(&mut reader, limits)?;
+            merges = found;
+            format
         } else if head.starts_with(OLE_MAGIC) {
             guarded(|| ole_guard(&mut reader, limits))?;
             WorkbookFormat::Xls
@@ -740,7 +742,13 @@ fn password_protected() -> FileError {
 fn zip_format<RS: Read + Seek>(
     reader: &mut RS,
     limits: &Limits,
-) -> Result<WorkbookFormat, FileError> {
+) -> Result<
+    (
+        WorkbookFormat,
+        std::collections::HashMap<String, Vec<Dimensions>>,
+    ),
+    FileError,
+> {
     reader
         .seek(SeekFrom::Start(0))
         .map_err(|e| FileError::Workbook(format!("cannot be read: {e}")))?;
@@ -825,7 +833,217 @@ fn zip_format<RS: Read + Seek>(
             )));
         }
     }
-    Ok(format)
+    let merges = if format == WorkbookFormat::Xlsx {
+        xlsx_merges(&mut zip)
+    } else {
+        Default::default()
+    };
+    Ok((format, merges))
+}
+
+/// Reads each worksheet's merged ranges straight from the package, before
+/// calamine opens it: the `<mergeCells>` list follows `</sheetData>`, and
+/// finding it by a byte search over the decompressed part costs a fraction
+/// of calamine's full XML pass (`merge_cells_by_sheet_name`), which would
+/// read every sheet a second time. Best effort: a sheet whose ranges are not
+/// found here is asked of calamine.
+fn xlsx_merges<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+) -> std::collections::HashMap<String, Vec<Dimensions>> {
+    let mut out = std::collections::HashMap::new();
+    let Some(book) = main_part(zip) else {
+        return out;
+    };
+    let dir = book.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+    let file = book.rsplit_once('/').map_or(book.as_str(), |(_, f)| f);
+    let rels_path = if dir.is_empty() {
+        format!("_rels/{file}.rels")
+    } else {
+        format!("{dir}/_rels/{file}.rels")
+    };
+    let (Some(rels), Some(sheets)) = (
+        read_small(zip, &rels_path).map(|x| attrs_of(&x, "Relationship", &["Id", "Target"])),
+        read_small(zip, &book).map(|x| attrs_of(&x, "sheet", &["name", "r:id"])),
+    ) else {
+        return out;
+    };
+    for s in sheets {
+        let (Some(name), Some(id)) = (&s[0], &s[1]) else {
+            continue;
+        };
+        let Some(target) = rels.iter().find(|r| r[0].as_deref() == Some(id.as_str())) else {
+            continue;
+        };
+        let Some(target) = &target[1] else { continue };
+        let path = match target.strip_prefix('/') {
+            Some(abs) => abs.to_string(),
+            None if dir.is_empty() => target.clone(),
+            None => format!("{dir}/{target}"),
+        };
+        let Ok(part) = zip.by_name(&path) else {
+            continue;
+        };
+        if let Some(m) = scan_merges(part) {
+            out.insert(name.clone(), m);
+        }
+    }
+    out
+}
+
+/// The workbook part named by the package's relationships.
+fn main_part<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> Option<String> {
+    let rels = read_small(zip, "_rels/.rels")?;
+    attrs_of(&rels, "Relationship", &["Type", "Target"])
+        .into_iter()
+        .find(|r| {
+            r[0].as_deref()
+                .is_some_and(|t| t.ends_with("/officeDocument"))
+        })
+        .and_then(|r| r[1].clone())
+        .map(|t| t.trim_start_matches('/').to_string())
+}
+
+/// A small part of the package (within 16 MiB), whole.
+fn read_small<R: Read + Seek>(zip: &mut zip::ZipArchive<R>, name: &str) -> Option<Vec<u8>> {
+    let f = zip.by_name(name).ok()?;
+    let mut v = Vec::new();
+    f.take(16 << 20).read_to_end(&mut v).ok()?;
+    Some(v)
+}
+
+/// The values of `names` on every element whose local name is `element`.
+fn attrs_of(xml: &[u8], element: &str, names: &[&str]) -> Vec<Vec<Option<String>>> {
+    use quick_xml::events::Event;
+    let mut r = quick_xml::Reader::from_reader(xml);
+    let mut buf = Vec::new();
+    let mut out = Vec::new();
+    loop {
+        buf.clear();
+        match r.read_event_into(&mut buf) {
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == element => {
+                out.push(
+                    names
+                        .iter()
+                        .map(|n| {
+                            e.attributes()
+                                .flatten()
+                                .find(|a| a.key.as_ref() == *n)
+                                .and_then(|a| {
+                                    a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                                        .ok()
+                                        .map(|v| v.into_owned())
+                                })
+                        })
+                        .collect(),
+                );
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The merged ranges of a worksheet part: the `ref` of each `mergeCell`
+/// after `</sheetData>` (no cell text can hold `</sheetData>` unescaped).
+/// None when the part cannot be scanned (calamine is asked then).
+fn scan_merges(mut part: impl Read) -> Option<Vec<Dimensions>> {
+    let end = memchr::memmem::Finder::new(b"sheetData>");
+    let mut buf = vec![0u8; 256 << 10];
+    // The last bytes of the previous read, so a tag cut between reads is found.
+    let mut carry: Vec<u8> = Vec::new();
+    let mut tail: Option<Vec<u8>> = None;
+    loop {
+        let n = match part.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => return None,
+        };
+        if let Some(t) = tail.as_mut() {
+            if t.len() + n > 64 << 20 {
+                return None;
+            }
+            t.extend_from_slice(&buf[..n]);
+            continue;
+        }
+        carry.extend_from_slice(&buf[..n]);
+        let found = end.find_iter(&carry).find(|&at| {
+            let before = &carry[at.saturating_sub(24)..at];
+            before
+                .iter()
+                .rposition(|&b| b == b'<')
+                .is_some_and(|lt| before.get(lt + 1) == Some(&b'/'))
+        });
+        match found {
+            Some(at) => tail = Some(carry[at..].to_vec()),
+            None => {
+                let keep = carry.len().saturating_sub(32);
+                carry.drain(..keep);
+            }
+        }
+    }
+    let Some(tail) = tail else {
+        // No end of sheet data: an empty sheet (`<sheetData/>`), no ranges.
+        return Some(Vec::new());
+    };
+    let cell = memchr::memmem::Finder::new(b"mergeCell");
+    let mut out = Vec::new();
+    for at in cell.find_iter(&tail) {
+        // `<mergeCell ` or `<x:mergeCell ` (not `mergeCells`).
+        if tail.get(at + 9).is_none_or(|&b| !b.is_ascii_whitespace()) {
+            continue;
+        }
+        let rest = &tail[at..];
+        let close = memchr::memchr(b'>', rest).unwrap_or(rest.len());
+        let element = &rest[..close];
+        let Some(r) = memchr::memmem::find(element, b"ref=") else {
+            continue;
+        };
+        let v = &element[r + 4..];
+        let Some((&q, v)) = v.split_first() else {
+            continue;
+        };
+        let Some(e) = memchr::memchr(q, v) else {
+            continue;
+        };
+        if let Some(d) = std::str::from_utf8(&v[..e]).ok().and_then(parse_range) {
+            out.push(d);
+        }
+        if out.len() >= 1_000_000 {
+            break;
+        }
+    }
+    Some(out)
+}
+
+/// `A1:C3` (or `B2`) as 0-based (row, column) corners.
+fn parse_range(s: &str) -> Option<Dimensions> {
+    let cell = |c: &str| -> Option<(u32, u32)> {
+        let c = c.trim().trim_start_matches('$');
+        let split = c.find(|ch: char| ch.is_ascii_digit())?;
+        let (letters, digits) = c.split_at(split);
+        let letters = letters.trim_end_matches('$');
+        if letters.is_empty()
+            || letters.len() > 3
+            || !letters.bytes().all(|b| b.is_ascii_alphabetic())
+        {
+            return None;
+        }
+        let col = letters.bytes().fold(0u32, |n, b| {
+            n * 26 + (b.to_ascii_uppercase() - b'A' + 1) as u32
+        });
+        let row: u32 = digits.parse().ok()?;
+        (row >= 1 && col >= 1).then(|| (row - 1, col - 1))
+    };
+    let (a, b) = match s.split_once(':') {
+        Some((a, b)) => (cell(a)?, cell(b)?),
+        None => (cell(s)?, cell(s)?),
+    };
+    Some(Dimensions::new(
+        (a.0.min(b.0), a.1.min(b.1)),
+        (a.0.max(b.0), a.1.max(b.1)),
+    ))
 }
 
 /// The error for a sheet read whole that is larger than the cell limit.
@@ -1132,6 +1350,33 @@ mod tests {
         assert_eq!(f("2023-06-01T14:22:10"), "2023-06-01 14:22:10");
         assert_eq!(f("2023-06-01T14:22:10.123"), "2023-06-01 14:22:10");
         assert_eq!(f("2023-06-01T00:00:00"), "2023-06-01");
+    }
+
+    #[test]
+    fn merged_ranges_after_the_sheet_data() {
+        let xml = br#"<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lt;mergeCell ref="A1:Z9"/&gt; mergeCells</t></is></c></row></sheetData><mergeCells count="2"><mergeCell ref="A1:E1"/><x:mergeCell ref='$B$3:B5' /></mergeCells></worksheet>"#;
+        // Read in pieces of any size, the cut falling anywhere.
+        struct Drip<'a>(&'a [u8]);
+        impl Read for Drip<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                let n = self.0.len().min(buf.len()).min(7);
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let want = vec![
+            Dimensions::new((0, 0), (0, 4)),
+            Dimensions::new((2, 1), (4, 1)),
+        ];
+        assert_eq!(scan_merges(&xml[..]), Some(want.clone()));
+        assert_eq!(scan_merges(Drip(xml)), Some(want));
+        assert_eq!(
+            scan_merges(&b"<worksheet><sheetData/></worksheet>"[..]),
+            Some(vec![])
+        );
+        assert_eq!(parse_range("C3:A1"), Some(Dimensions::new((0, 0), (2, 2))));
+        assert_eq!(parse_range("A0"), None);
     }
 
     #[test]
