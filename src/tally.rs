@@ -226,11 +226,15 @@ impl Tally {
             }
             self.files += 1;
             self.engine.begin_sheet(name, s);
-            let engine = &mut self.engine;
-            wb.read_sheet(s, &mut |row| {
-                engine.feed_row(row);
-                engine.check().is_ok()
-            })
+            if self.options.worker_threads() > 1 {
+                read_sheet_on_two_threads(&mut wb, s, &mut *self.engine)
+            } else {
+                let engine = &mut self.engine;
+                wb.read_sheet(s, &mut |row| {
+                    engine.feed_row(row);
+                    engine.check().is_ok()
+                })
+            }
             .map_err(|e| sheet_err(s, e))?;
             self.engine.end_file();
             self.engine.check()?;
@@ -385,6 +389,114 @@ pub fn tally_files<P: AsRef<Path>>(
         t.feed_file(p)?;
     }
     t.finish()
+}
+
+/// Rows of a sheet, copied out of the reader in batches.
+#[derive(Default)]
+struct RowBatch {
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+    errors: Vec<usize>,
+    /// Per row: line, blank, overflow, and where its ends and errors stop.
+    rows: Vec<(u64, bool, Option<Overflow>, usize, usize)>,
+}
+
+impl RowBatch {
+    const ROWS: usize = 2048;
+
+    fn push(&mut self, row: &SheetRow<'_>) {
+        let base = self.bytes.len();
+        self.bytes.extend_from_slice(row.bytes);
+        self.ends.extend(row.ends.iter().map(|e| e + base));
+        self.errors.extend_from_slice(row.errors);
+        self.rows.push((
+            row.line,
+            row.blank,
+            row.overflow,
+            self.ends.len(),
+            self.errors.len(),
+        ));
+    }
+
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.ends.clear();
+        self.errors.clear();
+        self.rows.clear();
+    }
+
+    /// Feeds the rows to `engine`, in order; false once it has failed.
+    fn feed(&self, engine: &mut dyn FileEngine<Figures>) -> bool {
+        let (mut ends_at, mut errors_at, mut bytes_at) = (0, 0, 0);
+        let mut local = Vec::new();
+        for &(line, blank, overflow, ends_to, errors_to) in &self.rows {
+            let ends = &self.ends[ends_at..ends_to];
+            let end = ends.last().copied().unwrap_or(bytes_at);
+            // Ends are offsets into the batch: made relative to the row.
+            local.clear();
+            local.extend(ends.iter().map(|e| e - bytes_at));
+            engine.feed_row(&SheetRow {
+                line,
+                bytes: &self.bytes[bytes_at..end],
+                ends: &local,
+                blank,
+                overflow,
+                errors: &self.errors[errors_at..errors_to],
+            });
+            if engine.check().is_err() {
+                return false;
+            }
+            (ends_at, errors_at, bytes_at) = (ends_to, errors_to, end);
+        }
+        true
+    }
+}
+
+/// Reads a sheet with calamine on this thread while `engine` takes its
+/// rows on another, in order (the figures are the one thread's exactly):
+/// the XML is parsed while the rows already read are validated and counted.
+fn read_sheet_on_two_threads<RS: Read + Seek>(
+    wb: &mut Workbook<RS>,
+    sheet: &str,
+    engine: &mut dyn FileEngine<Figures>,
+) -> std::result::Result<(), FileError> {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::mpsc;
+    let failed = AtomicBool::new(false);
+    let (full_tx, full_rx) = mpsc::sync_channel::<RowBatch>(4);
+    let (empty_tx, empty_rx) = mpsc::channel::<RowBatch>();
+    let outcome = crossbeam_utils::thread::scope(|scope| {
+        let failed = &failed;
+        scope.spawn(move |_| {
+            for batch in full_rx {
+                if !failed.load(Ordering::Relaxed) && !batch.feed(engine) {
+                    failed.store(true, Ordering::Relaxed);
+                }
+                let _ = empty_tx.send(batch);
+            }
+        });
+        let mut batch = RowBatch::default();
+        let read = wb.read_sheet(sheet, &mut |row| {
+            batch.push(row);
+            if batch.rows.len() >= RowBatch::ROWS {
+                let mut next = empty_rx.try_recv().unwrap_or_default();
+                next.clear();
+                if full_tx.send(std::mem::replace(&mut batch, next)).is_err() {
+                    return false;
+                }
+            }
+            !failed.load(Ordering::Relaxed)
+        });
+        if !batch.rows.is_empty() {
+            let _ = full_tx.send(batch);
+        }
+        drop(full_tx);
+        read
+    });
+    match outcome {
+        Ok(read) => read,
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
 }
 
 /// Opens a file to read, with its first bytes (the file is left at its

@@ -263,3 +263,21 @@ fn no_header_within_ten_rows_is_the_first_rows_error() {
     );
     assert!(e.ends_with("the header has: 标题0, x"), "{e}");
 }
+
+#[test]
+fn one_thread_or_two_give_the_same_report() {
+    // With more than one thread, calamine reads a sheet while another
+    // thread takes its rows.
+    for (d, name) in [
+        (Dataset::Legality, "cases.xlsx"),
+        (Dataset::Inspections, "inspections.xlsx"),
+        (Dataset::Complaints, "complaints.ods"),
+    ] {
+        let run = |threads: usize| {
+            let o = skip_options().threads(threads);
+            tally_files(d, &[workbook(name)], &o).unwrap().to_json_value()
+        };
+        assert_eq!(run(1), run(2), "{name}");
+        assert_eq!(run(1), run(3), "{name}");
+    }
+}

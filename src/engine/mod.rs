@@ -466,7 +466,9 @@ impl<D: DatasetSpec> Core<D> {
         ends.extend_from_slice(&row.ends[..row.ends.len().min(width)]);
         let last = ends.last().copied().unwrap_or(0);
         ends.resize(width, last);
-        let rec = Record::from_fields(row.line, row.bytes, ends, row.blank, row.overflow);
+        // Cells past the column limit are past the header too: ignored.
+        let overflow = row.overflow.filter(|o| *o != Overflow::TooManyFields);
+        let rec = Record::from_fields(row.line, row.bytes, ends, row.blank, overflow);
         self.rows.read += 1;
         let ctx = Context {
             map,
