@@ -105,12 +105,12 @@ impl Tally {
         {
             return Err(Error::InvalidOption("limits must be at least 1".into()));
         }
-        if let Some(d) = options.delimiter {
-            if !d.is_ascii() || matches!(d, b'"' | b'\r' | b'\n') {
-                return Err(Error::InvalidOption(format!(
-                    "invalid delimiter {d:#04x}: give an ASCII byte other than a quote, CR or LF"
-                )));
-            }
+        if let Some(d) = options.delimiter
+            && (!d.is_ascii() || matches!(d, b'"' | b'\r' | b'\n'))
+        {
+            return Err(Error::InvalidOption(format!(
+                "invalid delimiter {d:#04x}: give an ASCII byte other than a quote, CR or LF"
+            )));
         }
         if options.threads == Some(0) || options.block_bytes == 0 {
             return Err(Error::InvalidOption(

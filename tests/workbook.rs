@@ -275,7 +275,9 @@ fn one_thread_or_two_give_the_same_report() {
     ] {
         let run = |threads: usize| {
             let o = skip_options().threads(threads);
-            tally_files(d, &[workbook(name)], &o).unwrap().to_json_value()
+            tally_files(d, &[workbook(name)], &o)
+                .unwrap()
+                .to_json_value()
         };
         assert_eq!(run(1), run(2), "{name}");
         assert_eq!(run(1), run(3), "{name}");

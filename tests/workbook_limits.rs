@@ -43,7 +43,7 @@ fn error(bytes: &[u8], limits: Limits) -> String {
     let mut t = Tally::new(Dataset::Legality, &o).unwrap();
     let e = match t.feed_workbook("台账.xlsx", bytes, None) {
         Err(e) => e,
-        Ok(()) => t.finish().err().expect("an error"),
+        Ok(()) => t.finish().expect_err("an error"),
     };
     assert!(
         start.elapsed() < Duration::from_secs(20),
