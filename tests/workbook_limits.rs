@@ -305,3 +305,12 @@ fn other_zip_and_ole_files() {
     let doc = cf.into_inner().into_inner();
     assert!(error(&doc, Limits::default()).contains("holds no Excel workbook"));
 }
+
+#[test]
+fn an_xls_that_is_really_a_web_page() {
+    let e = error(
+        b"<html><table><tr><td>x</td></tr></table></html>",
+        Limits::default(),
+    );
+    assert!(e.contains("they look like HTML or XML"), "{e}");
+}

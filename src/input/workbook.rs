@@ -78,8 +78,14 @@ const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// The error for a file named as a workbook whose bytes are not one.
 pub(crate) fn not_a_workbook(head: &[u8]) -> FileError {
+    let text = String::from_utf8_lossy(head);
+    let start = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
     let looks = if head.is_empty() {
         "it is empty".to_string()
+    } else if start.starts_with('<') {
+        "they look like HTML or XML — a web page saved under a workbook's name, as some \
+         systems export? Open it in Excel or WPS and save it as .xlsx"
+            .to_string()
     } else if head
         .iter()
         .take(512)
