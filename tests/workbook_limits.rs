@@ -314,3 +314,38 @@ fn an_xls_that_is_really_a_web_page() {
     );
     assert!(e.contains("they look like HTML or XML"), "{e}");
 }
+
+#[test]
+fn a_bomb_under_the_size_limit_is_refused_by_its_shape() {
+    // 4 MiB of blanks inside the sheet data: a part within max_sheet_bytes
+    // whose one text run an XML reader would hold whole.
+    let mut sheet = br#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#.to_vec();
+    sheet.extend(std::iter::repeat_n(b' ', 4 << 20));
+    sheet.extend_from_slice(b"</sheetData></worksheet>");
+    let e = error(&xlsx_with_sheet(&sheet), Limits::default());
+    assert!(
+        e.contains(
+            "has a part, xl/worksheets/sheet1.xml, holding more than 1048576 bytes without markup"
+        ),
+        "{e}"
+    );
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><office:body><office:spreadsheet><table:table table:name="S">{}</table:table></office:spreadsheet></office:body></office:document-content>"#,
+        " ".repeat(4 << 20)
+    );
+    let ods = zip_of(
+        &[
+            (
+                "mimetype",
+                b"application/vnd.oasis.opendocument.spreadsheet",
+            ),
+            ("content.xml", content.as_bytes()),
+        ],
+        false,
+    );
+    let e = error(&ods, Limits::default());
+    assert!(
+        e.contains("has a part, content.xml, holding more than 1048576 bytes without markup"),
+        "{e}"
+    );
+}

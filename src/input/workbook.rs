@@ -840,11 +840,66 @@ fn zip_format<RS: Read + Seek>(
         }
     }
     let merges = if format == WorkbookFormat::Xlsx {
-        xlsx_merges(&mut zip)
+        xlsx_merges(&mut zip, limits)?
     } else {
         Default::default()
     };
     Ok((format, merges))
+}
+
+/// A reader of an XML part that fails once a run of bytes without markup
+/// (a text or an element between two `<`) grows past `limit`: the XML
+/// readers hold one such run whole, so this bounds their buffers however
+/// large the part (a cell's text is at most 32,767 characters).
+struct MarkupGuard<R> {
+    inner: R,
+    run: usize,
+    limit: usize,
+    tripped: bool,
+}
+
+impl<R> MarkupGuard<R> {
+    fn new(inner: R, limit: usize) -> Self {
+        MarkupGuard {
+            inner,
+            run: 0,
+            limit,
+            tripped: false,
+        }
+    }
+}
+
+impl<R: Read> Read for MarkupGuard<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut from = 0;
+        for at in memchr::memchr_iter(b'<', &buf[..n]) {
+            if self.run + (at - from) > self.limit {
+                self.tripped = true;
+            }
+            self.run = 0;
+            from = at + 1;
+        }
+        self.run += n - from;
+        if self.run > self.limit {
+            self.tripped = true;
+        }
+        if self.tripped {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "a run without markup past the limit",
+            ));
+        }
+        Ok(n)
+    }
+}
+
+/// The error for a part with a run without markup past the limit.
+fn markup_run(part: &str, limit: usize) -> FileError {
+    FileError::Workbook(format!(
+        "has a part, {part}, holding more than {limit} bytes without markup (no cell holds \
+         that much: a zip bomb or a damaged file; Limits::max_record_bytes, --max-record-bytes)"
+    ))
 }
 
 /// Reads each worksheet's merged ranges straight from the package, before
@@ -855,10 +910,11 @@ fn zip_format<RS: Read + Seek>(
 /// found here is asked of calamine.
 fn xlsx_merges<R: Read + Seek>(
     zip: &mut zip::ZipArchive<R>,
-) -> std::collections::HashMap<String, Vec<Dimensions>> {
+    limits: &Limits,
+) -> Result<std::collections::HashMap<String, Vec<Dimensions>>, FileError> {
     let mut out = std::collections::HashMap::new();
     let Some(book) = main_part(zip) else {
-        return out;
+        return Ok(out);
     };
     let dir = book.rsplit_once('/').map_or("", |(d, _)| d).to_string();
     let file = book.rsplit_once('/').map_or(book.as_str(), |(_, f)| f);
@@ -871,8 +927,9 @@ fn xlsx_merges<R: Read + Seek>(
         read_small(zip, &rels_path).map(|x| attrs_of(&x, "Relationship", &["Id", "Target"])),
         read_small(zip, &book).map(|x| attrs_of(&x, "sheet", &["name", "r:id"])),
     ) else {
-        return out;
+        return Ok(out);
     };
+    let limit = limits.max_record_bytes.max(1 << 20);
     for s in sheets {
         let (Some(name), Some(id)) = (&s[0], &s[1]) else {
             continue;
@@ -889,11 +946,16 @@ fn xlsx_merges<R: Read + Seek>(
         let Ok(part) = zip.by_name(&path) else {
             continue;
         };
-        if let Some(m) = scan_merges(part) {
+        let mut guarded = MarkupGuard::new(part, limit);
+        let found = scan_merges(&mut guarded);
+        if guarded.tripped {
+            return Err(markup_run(&path, limit));
+        }
+        if let Some(m) = found {
             out.insert(name.clone(), m);
         }
     }
-    out
+    Ok(out)
 }
 
 /// The workbook part named by the package's relationships.
@@ -1192,7 +1254,9 @@ fn ods_guard<RS: Read + Seek>(
     };
     let mut zip = zip::ZipArchive::new(&mut *reader).map_err(unreadable)?;
     let content = zip.by_name("content.xml").map_err(unreadable)?;
-    let mut xml = quick_xml::Reader::from_reader(std::io::BufReader::new(content));
+    let limit = limits.max_record_bytes.max(1 << 20);
+    let mut xml =
+        quick_xml::Reader::from_reader(std::io::BufReader::new(MarkupGuard::new(content, limit)));
     let mut buf = Vec::new();
     let mut merges = std::collections::HashMap::new();
     let mut table = String::new();
@@ -1240,6 +1304,9 @@ fn ods_guard<RS: Read + Seek>(
             }
             Ok(Event::Eof) => break,
             // Malformed XML: calamine says what is wrong.
+            Err(_) if xml.get_ref().get_ref().tripped => {
+                return Err(markup_run("content.xml", limit));
+            }
             Err(_) => break,
             Ok(_) => continue,
         };
