@@ -349,3 +349,15 @@ fn a_bomb_under_the_size_limit_is_refused_by_its_shape() {
         "{e}"
     );
 }
+
+#[test]
+fn a_panic_inside_calamine_is_a_file_error() {
+    // Found by the workbook fuzz target: calamine 0.38 indexes past a short
+    // MERGECELLS record of an .xls (utils.rs read_u16). govtally catches the
+    // panic and names the workbook malformed.
+    let e = error(&fixture("calamine-panic.xls"), Limits::default());
+    assert_eq!(
+        e,
+        "台账.xlsx: is malformed: the workbook reader failed on it"
+    );
+}

@@ -166,6 +166,18 @@ impl From<io::Error> for Failure {
 }
 
 fn main() -> ExitCode {
+    // calamine can panic on a malformed workbook; the library catches it
+    // and reports the workbook as malformed, so its panic message is not
+    // printed on top of that.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !info
+            .location()
+            .is_some_and(|l| l.file().contains("/calamine-"))
+        {
+            default_hook(info)
+        }
+    }));
     let cli = match command().try_get_matches().and_then(|m| parse_cli(&m)) {
         Ok(c) => c,
         Err(e) => {
