@@ -396,6 +396,43 @@ govtally_status govtally_options_set_max_columns(govtally_options *options, uint
 govtally_status govtally_options_set_max_problems(govtally_options *options, uint64_t problems);
 
 /**
+ * Sets the largest workbook (`.xlsx`, `.xls`, …) a tally reads, in bytes;
+ * default 268435456 (256 MiB), at least 1. A larger one is
+ * `GOVTALLY_FILE_ERROR`.
+ *
+ * Thread safety: the handle must not be in use on another thread.
+ *
+ * # Safety
+ * `options` is NULL or a live handle.
+ */
+govtally_status govtally_options_set_max_workbook_bytes(govtally_options *options, uint64_t bytes);
+
+/**
+ * Sets the largest uncompressed part of a zip workbook (a sheet; parts
+ * read whole, such as shared strings, may have a sixteenth of it), in
+ * bytes; default 536870912 (512 MiB), at least 1. A larger part — a zip
+ * bomb — is `GOVTALLY_FILE_ERROR` before anything is decompressed.
+ *
+ * Thread safety: the handle must not be in use on another thread.
+ *
+ * # Safety
+ * `options` is NULL or a live handle.
+ */
+govtally_status govtally_options_set_max_sheet_bytes(govtally_options *options, uint64_t bytes);
+
+/**
+ * Sets the most cells of a sheet read whole (`.xls`, `.ods`: the
+ * rectangle from the first to the last used cell); default 4000000, at
+ * least 1. A larger sheet is `GOVTALLY_FILE_ERROR`.
+ *
+ * Thread safety: the handle must not be in use on another thread.
+ *
+ * # Safety
+ * `options` is NULL or a live handle.
+ */
+govtally_status govtally_options_set_max_sheet_cells(govtally_options *options, uint64_t cells);
+
+/**
  * Sets the rounding of percentages and means to two decimals:
  * `half_away_from_zero` (四舍五入, the default, as Excel's ROUND) or
  * `half_even` (GB/T 8170).
@@ -487,6 +524,27 @@ govtally_status govtally_tally_begin_input(govtally_tally *tally, const char *na
  * string.
  */
 govtally_status govtally_tally_feed_file(govtally_tally *tally, const char *path);
+
+/**
+ * Reads a workbook held in memory (`.xlsx`, `.xlsm`, `.xlsb`, `.xls` or
+ * `.ods`, recognised by its bytes) as the next input; `name` names it in
+ * problems (with the sheet and cell: `台账.xlsx [2023年] C14`). `sheet` is
+ * the sheet to read, or NULL for every sheet whose header is one of the
+ * tally's ledger (a workbook with none is `GOVTALLY_FILE_ERROR`).
+ * `govtally_tally_feed_file()` reads workbooks too, by their bytes, every
+ * sheet of the ledger. A damaged, password-protected or oversized workbook
+ * is `GOVTALLY_FILE_ERROR`, its message saying which. After
+ * `govtally_tally_finish()`: `GOVTALLY_WRONG_STATE`.
+ *
+ * Thread safety: the handle must not be in use on another thread;
+ * separate tallies may be fed on separate threads at the same time.
+ *
+ * # Safety
+ * `tally` is NULL or a live handle; `name` is NULL or a NUL-terminated
+ * string; `data` is NULL or readable for `len` bytes; `sheet` is NULL or a
+ * NUL-terminated string.
+ */
+govtally_status govtally_tally_feed_workbook(govtally_tally *tally, const char *name, const uint8_t *data, uint64_t len, const char *sheet);
 
 /**
  * Ends the input and computes the report. On success `*out` receives a

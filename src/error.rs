@@ -13,8 +13,14 @@ use crate::input::mask::mask_personal;
 pub struct Problem {
     /// The file, as named to the tally (`<input>` for unnamed streams).
     pub file: String,
+    /// The workbook sheet the row is on; None (JSON null) for CSV.
+    pub sheet: Option<String>,
     /// The line (1-based) on which the row starts; the header is line 1.
+    /// In a workbook, the sheet's row number.
     pub line: u64,
+    /// The workbook cell (`C14`); None (JSON null) for CSV, and for a
+    /// problem with a whole row.
+    pub cell: Option<String>,
     /// The column's header as written in the file.
     pub column: String,
     /// The raw value (undecodable bytes shown as `\xNN`).
@@ -40,20 +46,37 @@ impl Problem {
         };
         Problem {
             file: file.into(),
+            sheet: None,
             line,
+            cell: None,
             column: masked(column.into()),
             value: masked(value.into()),
             reason: masked(reason.into()),
         }
     }
+
+    /// The same problem placed on a workbook sheet (and cell, when the
+    /// problem is with one cell rather than the whole row).
+    pub fn in_sheet(mut self, sheet: &str, cell: Option<String>) -> Problem {
+        self.sheet = Some(mask_personal(sheet).into_owned());
+        self.cell = cell;
+        self
+    }
 }
 
 impl fmt::Display for Problem {
+    /// `台账.csv:14: column …` for CSV; `台账.xlsx [2023年] C14: column …`
+    /// for a workbook cell (`… [2023年] row 14: …` for a whole row).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.sheet, &self.cell) {
+            (None, _) => write!(f, "{}:{}:", self.file, self.line)?,
+            (Some(s), Some(c)) => write!(f, "{} [{}] {}:", self.file, s, c)?,
+            (Some(s), None) => write!(f, "{} [{}] row {}:", self.file, s, self.line)?,
+        }
         write!(
             f,
-            "{}:{}: column `{}`, value `{}`: {}",
-            self.file, self.line, self.column, self.value, self.reason
+            " column `{}`, value `{}`: {}",
+            self.column, self.value, self.reason
         )
     }
 }
@@ -113,6 +136,30 @@ pub enum FileError {
         /// The headers that were found.
         found: Vec<String>,
     },
+    /// A workbook that cannot be read: not a workbook, damaged, encrypted,
+    /// or past a limit. The text says which, and what to do.
+    #[error("{0}")]
+    Workbook(String),
+    /// A workbook sheet with no rows.
+    #[error("the sheet is empty: no header row")]
+    EmptySheet,
+    /// The sheet asked for is not in the workbook.
+    #[error("has no sheet named `{sheet}`; its sheets are: {}", found_list(.sheets))]
+    SheetNotFound {
+        /// The sheet asked for.
+        sheet: String,
+        /// The workbook's sheets.
+        sheets: Vec<String>,
+    },
+    /// No sheet of a workbook is a ledger of the dataset asked for (or, for
+    /// `report DIR`, of any dataset).
+    #[error("no sheet holds a {dataset} ledger: {}", sheet_reasons(.sheets))]
+    NoLedgerSheet {
+        /// The dataset asked for (`legality`), or `known` for any.
+        dataset: String,
+        /// Each sheet with why it is not one.
+        sheets: Vec<(String, String)>,
+    },
     /// The byte-order mark names another encoding than the one chosen.
     #[error("the file starts with a {bom} byte-order mark but encoding {chosen} was chosen")]
     BomConflict {
@@ -131,6 +178,16 @@ fn missing_list(m: &[(String, Vec<String>)]) -> String {
                 a.join(", ")
             )
         })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn sheet_reasons(v: &[(String, String)]) -> String {
+    if v.is_empty() {
+        return "the workbook has no sheets".to_string();
+    }
+    v.iter()
+        .map(|(s, r)| format!("[{s}] {r}"))
         .collect::<Vec<_>>()
         .join("; ")
 }

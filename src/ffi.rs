@@ -782,6 +782,70 @@ pub unsafe extern "C" fn govtally_options_set_max_problems(
     })
 }
 
+/// Sets the largest workbook (`.xlsx`, `.xls`, …) a tally reads, in bytes;
+/// default 268435456 (256 MiB), at least 1. A larger one is
+/// `GOVTALLY_FILE_ERROR`.
+///
+/// Thread safety: the handle must not be in use on another thread.
+///
+/// # Safety
+/// `options` is NULL or a live handle.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govtally_options_set_max_workbook_bytes(
+    options: *mut govtally_options,
+    bytes: u64,
+) -> govtally_status {
+    guard(|| {
+        // SAFETY: the caller promises a live, unshared handle or NULL.
+        let o = unsafe { options_mut(options) }?;
+        o.limits.max_workbook_bytes = limit_arg(bytes, 1, "bytes")? as u64;
+        Ok(())
+    })
+}
+
+/// Sets the largest uncompressed part of a zip workbook (a sheet; parts
+/// read whole, such as shared strings, may have a sixteenth of it), in
+/// bytes; default 536870912 (512 MiB), at least 1. A larger part — a zip
+/// bomb — is `GOVTALLY_FILE_ERROR` before anything is decompressed.
+///
+/// Thread safety: the handle must not be in use on another thread.
+///
+/// # Safety
+/// `options` is NULL or a live handle.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govtally_options_set_max_sheet_bytes(
+    options: *mut govtally_options,
+    bytes: u64,
+) -> govtally_status {
+    guard(|| {
+        // SAFETY: the caller promises a live, unshared handle or NULL.
+        let o = unsafe { options_mut(options) }?;
+        o.limits.max_sheet_bytes = limit_arg(bytes, 1, "bytes")? as u64;
+        Ok(())
+    })
+}
+
+/// Sets the most cells of a sheet read whole (`.xls`, `.ods`: the
+/// rectangle from the first to the last used cell); default 4000000, at
+/// least 1. A larger sheet is `GOVTALLY_FILE_ERROR`.
+///
+/// Thread safety: the handle must not be in use on another thread.
+///
+/// # Safety
+/// `options` is NULL or a live handle.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govtally_options_set_max_sheet_cells(
+    options: *mut govtally_options,
+    cells: u64,
+) -> govtally_status {
+    guard(|| {
+        // SAFETY: the caller promises a live, unshared handle or NULL.
+        let o = unsafe { options_mut(options) }?;
+        o.limits.max_sheet_cells = limit_arg(cells, 1, "cells")? as u64;
+        Ok(())
+    })
+}
+
 /// Sets the rounding of percentages and means to two decimals:
 /// `half_away_from_zero` (四舍五入, the default, as Excel's ROUND) or
 /// `half_even` (GB/T 8170).
@@ -1031,6 +1095,62 @@ pub unsafe extern "C" fn govtally_tally_feed_file(
             )
         })?);
         t.feed_file(path)?;
+        Ok(())
+    })
+}
+
+/// Reads a workbook held in memory (`.xlsx`, `.xlsm`, `.xlsb`, `.xls` or
+/// `.ods`, recognised by its bytes) as the next input; `name` names it in
+/// problems (with the sheet and cell: `台账.xlsx [2023年] C14`). `sheet` is
+/// the sheet to read, or NULL for every sheet whose header is one of the
+/// tally's ledger (a workbook with none is `GOVTALLY_FILE_ERROR`).
+/// `govtally_tally_feed_file()` reads workbooks too, by their bytes, every
+/// sheet of the ledger. A damaged, password-protected or oversized workbook
+/// is `GOVTALLY_FILE_ERROR`, its message saying which. After
+/// `govtally_tally_finish()`: `GOVTALLY_WRONG_STATE`.
+///
+/// Thread safety: the handle must not be in use on another thread;
+/// separate tallies may be fed on separate threads at the same time.
+///
+/// # Safety
+/// `tally` is NULL or a live handle; `name` is NULL or a NUL-terminated
+/// string; `data` is NULL or readable for `len` bytes; `sheet` is NULL or a
+/// NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govtally_tally_feed_workbook(
+    tally: *mut govtally_tally,
+    name: *const c_char,
+    data: *const u8,
+    len: u64,
+    sheet: *const c_char,
+) -> govtally_status {
+    guard_tally(tally, || {
+        // SAFETY: the caller's promise.
+        let t = live(unsafe { handle_mut(tally, "tally") }?)?;
+        // SAFETY: the caller promises a NUL-terminated string or NULL.
+        let name = unsafe { str_arg(name, "name") }?;
+        let sheet = if sheet.is_null() {
+            None
+        } else {
+            // SAFETY: not NULL; the caller promises a NUL-terminated string.
+            Some(unsafe { str_arg(sheet, "sheet") }?)
+        };
+        if data.is_null() {
+            return Err(Fail::null("data"));
+        }
+        let len = usize::try_from(len)
+            .ok()
+            .filter(|&n| n <= isize::MAX as usize)
+            .ok_or_else(|| {
+                Fail::new(
+                    GOVTALLY_INVALID_ARGUMENT,
+                    format!("length {len} is too large"),
+                )
+            })?;
+        // SAFETY: data is not NULL, len fits in isize, and the caller
+        // promises len readable bytes that stay unchanged during the call.
+        let bytes = unsafe { std::slice::from_raw_parts(data, len) };
+        t.feed_workbook(name, bytes, sheet)?;
         Ok(())
     })
 }

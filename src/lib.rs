@@ -62,7 +62,10 @@ pub use options::{
 };
 pub use registry::Dataset;
 pub use report::{Figures, Report, RowCounts};
-pub use tally::{Tally, UNNAMED, detect_dataset, tally_file, tally_files};
+pub use tally::{
+    SheetDetection, SheetNotRead, Tally, UNNAMED, detect_dataset, detect_sheets, tally_file,
+    tally_files,
+};
 
 /// The README's Rust example runs as a doc test.
 #[cfg(doctest)]

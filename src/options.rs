@@ -262,9 +262,14 @@ impl Options {
                 self.block_bytes
             )));
         }
-        if self.limits.max_columns == 0 || self.limits.max_record_bytes == 0 {
+        if self.limits.max_columns == 0
+            || self.limits.max_record_bytes == 0
+            || self.limits.max_workbook_bytes == 0
+            || self.limits.max_sheet_bytes == 0
+            || self.limits.max_sheet_cells == 0
+        {
             return Err(Error::InvalidOption(
-                "limits max_columns and max_record_bytes must be at least 1".into(),
+                "limits must be at least 1 (max_problems may be 0)".into(),
             ));
         }
         Ok(())
@@ -288,6 +293,16 @@ pub struct Limits {
     /// Most row problems kept in full (the total is always counted).
     /// Default 100.
     pub max_problems: usize,
+    /// Most bytes of a workbook file or buffer (`.xlsx`, `.xls`, …).
+    /// Default 256 MiB.
+    pub max_workbook_bytes: u64,
+    /// Most uncompressed bytes of one part of a zip workbook: a worksheet
+    /// (streamed) or `.ods` content; parts read whole (shared strings,
+    /// styles) may have a sixteenth of it. Default 512 MiB.
+    pub max_sheet_bytes: u64,
+    /// Most cells of a sheet read whole (`.xls`, `.ods`: the rectangle
+    /// from the first to the last used cell). Default 4,000,000.
+    pub max_sheet_cells: u64,
 }
 
 impl Default for Limits {
@@ -296,6 +311,9 @@ impl Default for Limits {
             max_record_bytes: 1 << 20,
             max_columns: 1024,
             max_problems: 100,
+            max_workbook_bytes: 256 << 20,
+            max_sheet_bytes: 512 << 20,
+            max_sheet_cells: 4_000_000,
         }
     }
 }

@@ -80,7 +80,9 @@ fn rows(r: &Report) -> (u64, u64, u64, u64, u64, u64) {
 fn problem(line: u64, column: &str, value: &str, reason: &str) -> Problem {
     Problem {
         file: FILE.to_string(),
+        sheet: None,
         line,
+        cell: None,
         column: column.to_string(),
         value: value.to_string(),
         reason: reason.to_string(),

@@ -786,3 +786,82 @@ fn limits_are_options() {
         assert_eq!(code(&o), 2, "{bad} 0: {}", stderr(&o));
     }
 }
+
+fn workbook_fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/workbooks")
+        .join(name)
+}
+
+#[test]
+fn workbooks_by_sheet_and_in_a_directory() {
+    let xlsx = workbook_fixture("legality.xlsx");
+    let o = govtally([
+        "legality".as_ref(),
+        xlsx.as_os_str(),
+        "--year".as_ref(),
+        "2023".as_ref(),
+        "--sheet".as_ref(),
+        "2023年".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(json(&o)["rows"]["read"], 107);
+    assert_eq!(json(&o)["reviews"]["total"], 100);
+    // Without --sheet the notes sheet is left out, with a note.
+    let o = govtally([
+        "legality".as_ref(),
+        xlsx.as_os_str(),
+        "--year".as_ref(),
+        "2023".as_ref(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("[备注] not read: missing required column `review_id`"),
+        "{}",
+        stderr(&o)
+    );
+    let o = govtally([
+        "legality".as_ref(),
+        xlsx.as_os_str(),
+        "--sheet".as_ref(),
+        "2024年".as_ref(),
+    ]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains("has no sheet named `2024年`; its sheets are: 2023年, 备注"),
+        "{}",
+        stderr(&o)
+    );
+
+    let dir = temp_dir("workbooks");
+    std::fs::copy(&xlsx, dir.join("合法性审查.xlsx")).unwrap();
+    std::fs::copy(workbook_fixture("complaints.xls"), dir.join("信访.xls")).unwrap();
+    let o = govtally([
+        "report".as_ref(),
+        dir.as_os_str(),
+        "--year".as_ref(),
+        "2023".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v = json(&o);
+    assert_eq!(v["datasets"]["legality"]["reviews"]["total"], 100);
+    assert_eq!(v["datasets"]["complaints"]["total"]["change_pct"], -33.16);
+    let sheets: Vec<&str> = v["not_read"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["sheet"].as_str().unwrap())
+        .collect();
+    assert_eq!(sheets, ["备注", "备注"]);
+    let o = govtally([
+        "report".as_ref(),
+        dir.as_os_str(),
+        "--year".as_ref(),
+        "2023".as_ref(),
+    ]);
+    assert!(stdout(&o).contains("【未读取的工作表】"), "{}", stdout(&o));
+}

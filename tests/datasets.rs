@@ -1858,7 +1858,9 @@ fn begin_file_names_problems_and_dedupes_across_files() {
         r.problems.items,
         [Problem {
             file: "2023.csv".into(),
+            sheet: None,
             line: 4,
+            cell: None,
             column: "登记日期".into(),
             value: "2023-02-30".into(),
             reason: r.problems.items[0].reason.clone(),

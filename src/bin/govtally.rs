@@ -8,7 +8,9 @@ use std::process::ExitCode;
 
 use clap::{ArgMatches, Args, FromArgMatches, ValueEnum};
 use govtally::render::prose::{Template, TemplateError};
-use govtally::{BadRowPolicy, Dataset, Encoding, Error, Options, Period, Report, Rounding};
+use govtally::{
+    BadRowPolicy, Dataset, Encoding, Error, Options, Period, Report, Rounding, SheetNotRead, Tally,
+};
 use serde::Serialize;
 
 /// What the command line asks for.
@@ -56,16 +58,22 @@ fn parse_cli(m: &ArgMatches) -> Result<Cli, clap::Error> {
 
 #[derive(Args)]
 struct DatasetArgs {
-    /// Ledger exports (several files of one dataset are tallied together).
+    /// Ledger exports (several files of one dataset are tallied together):
+    /// CSV, or workbooks (.xlsx, .xlsm, .xlsb, .xls, .ods).
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
+    /// The sheet of each workbook to read (default: every sheet whose
+    /// header is one of this ledger).
+    #[arg(long, value_name = "NAME")]
+    sheet: Option<String>,
     #[command(flatten)]
     common: Common,
 }
 
 #[derive(Args)]
 struct ReportArgs {
-    /// A folder of ledger exports (*.csv, *.txt, *.tsv).
+    /// A folder of ledger exports (*.csv, *.txt, *.tsv; workbooks *.xlsx,
+    /// *.xlsm, *.xlsb, *.xls, *.ods, each sheet recognised by its header).
     #[arg(value_name = "DIR")]
     dir: PathBuf,
     #[command(flatten)]
@@ -128,6 +136,17 @@ struct Common {
     /// Most bad rows listed in full (all are counted). Default 100.
     #[arg(long, value_name = "N")]
     max_problems: Option<u64>,
+    /// Largest workbook file. Default 268435456 (256 MiB).
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
+    max_workbook_bytes: Option<u64>,
+    /// Largest uncompressed part of a zip workbook (a sheet; parts read
+    /// whole, such as shared strings, a sixteenth of it). Default 536870912
+    /// (512 MiB).
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
+    max_sheet_bytes: Option<u64>,
+    /// Most cells of a sheet read whole (.xls, .ods). Default 4000000.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    max_sheet_cells: Option<u64>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -163,6 +182,18 @@ impl From<io::Error> for Failure {
 }
 
 fn main() -> ExitCode {
+    // calamine can panic on a malformed workbook; the library catches it
+    // and reports the workbook as malformed, so its panic message is not
+    // printed on top of that.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !info
+            .location()
+            .is_some_and(|l| l.file().contains("/calamine-"))
+        {
+            default_hook(info)
+        }
+    }));
     let cli = match command().try_get_matches().and_then(|m| parse_cli(&m)) {
         Ok(c) => c,
         Err(e) => {
@@ -237,6 +268,15 @@ fn options(c: &Common) -> Result<Options, Failure> {
     if let Some(v) = c.max_problems {
         o.limits.max_problems = size(v);
     }
+    if let Some(v) = c.max_workbook_bytes {
+        o.limits.max_workbook_bytes = v;
+    }
+    if let Some(v) = c.max_sheet_bytes {
+        o.limits.max_sheet_bytes = v;
+    }
+    if let Some(v) = c.max_sheet_cells {
+        o.limits.max_sheet_cells = v;
+    }
     if c.skip_bad_rows {
         o.on_bad_row = BadRowPolicy::Skip;
     }
@@ -254,7 +294,20 @@ fn options(c: &Common) -> Result<Options, Failure> {
 fn one(dataset: Dataset, a: DatasetArgs, out: &mut impl Write) -> Result<(), Failure> {
     let o = options(&a.common)?;
     let template = prepare(&a.common)?;
-    let report = govtally::tally_files(dataset, &a.files, &o)?;
+    let mut t = Tally::new(dataset, &o)?;
+    for f in &a.files {
+        match &a.sheet {
+            Some(sheet) if is_workbook(f) => t.feed_workbook_file(f, Some(sheet))?,
+            _ => t.feed_file(f)?,
+        }
+    }
+    for s in t.sheets_not_read() {
+        eprintln!(
+            "govtally: note: {} [{}] not read: {}",
+            s.file, s.sheet, s.reason
+        );
+    }
+    let report = t.finish()?;
     let bytes = rendered(
         a.common.format,
         template.as_ref(),
@@ -363,6 +416,33 @@ struct Combined<'a> {
     schema_version: u32,
     period: Period,
     datasets: BTreeMap<&'static str, &'a Report>,
+    /// Workbook sheets whose header is no ledger's.
+    not_read: &'a [SheetNotRead],
+}
+
+/// One input of `report DIR`: a CSV file, or one sheet of a workbook.
+enum Input {
+    Csv(PathBuf),
+    Sheet(PathBuf, String),
+}
+
+/// Whether a file's first bytes are a workbook's.
+fn is_workbook(path: &Path) -> bool {
+    let mut head = [0u8; 8];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| {
+            use std::io::Read;
+            let mut n = 0;
+            while n < head.len() {
+                match f.read(&mut head[n..])? {
+                    0 => break,
+                    k => n += k,
+                }
+            }
+            Ok(n)
+        })
+        .unwrap_or(0);
+    govtally::input::workbook::is_workbook_bytes(&head[..n])
 }
 
 fn report(a: ReportArgs, out: &mut impl Write) -> Result<(), Failure> {
@@ -375,30 +455,85 @@ fn report(a: ReportArgs, out: &mut impl Write) -> Result<(), Failure> {
     if files.is_empty() {
         return Err(Failure::Data(Error::Io {
             path: a.dir.display().to_string(),
-            source: io::Error::other("holds no .csv, .txt or .tsv file"),
+            source: io::Error::other(
+                "holds no .csv, .txt, .tsv, .xlsx, .xlsm, .xlsb, .xls or .ods file",
+            ),
         }));
     }
-    let mut by_dataset: BTreeMap<Dataset, Vec<PathBuf>> = BTreeMap::new();
+    let mut by_dataset: BTreeMap<Dataset, Vec<Input>> = BTreeMap::new();
+    let mut not_read = Vec::new();
     for f in files {
-        let d = govtally::detect_dataset(&f, &o)?;
-        by_dataset.entry(d).or_default().push(f);
+        if !is_workbook(&f) {
+            let d = govtally::detect_dataset(&f, &o)?;
+            by_dataset.entry(d).or_default().push(Input::Csv(f));
+            continue;
+        }
+        // Each sheet is recognised by its header; a sheet of no ledger is
+        // listed as not read, a workbook with none is an error.
+        let sheets = govtally::detect_sheets(&f, &o)?;
+        let shown = f.display().to_string();
+        if sheets.iter().all(|s| s.dataset.is_err()) {
+            return Err(Failure::Data(Error::File {
+                file: shown,
+                error: govtally::FileError::NoLedgerSheet {
+                    dataset: "known".into(),
+                    sheets: sheets
+                        .into_iter()
+                        .map(|s| {
+                            (
+                                s.sheet,
+                                s.dataset.err().map(|e| e.to_string()).unwrap_or_default(),
+                            )
+                        })
+                        .collect(),
+                },
+            }));
+        }
+        for s in sheets {
+            match s.dataset {
+                Ok(d) => by_dataset
+                    .entry(d)
+                    .or_default()
+                    .push(Input::Sheet(f.clone(), s.sheet)),
+                Err(e) => not_read.push(SheetNotRead {
+                    file: shown.clone(),
+                    sheet: s.sheet,
+                    reason: e.to_string(),
+                }),
+            }
+        }
     }
     let mut reports = Vec::new();
-    for (d, files) in by_dataset {
+    for (d, inputs) in by_dataset {
         let keys: Vec<&str> = d.columns().iter().map(|c| c.key).collect();
         let mut od = o.clone();
         od.aliases
             .retain(|(_, k)| keys.contains(&k.trim().to_ascii_lowercase().as_str()));
-        reports.push(govtally::tally_files(d, &files, &od)?);
+        let mut t = Tally::new(d, &od)?;
+        for input in &inputs {
+            match input {
+                Input::Csv(f) => t.feed_file(f)?,
+                Input::Sheet(f, sheet) => t.feed_workbook_file(f, Some(sheet))?,
+            }
+        }
+        reports.push(t.finish()?);
     }
-    let bytes = rendered(a.common.format, template.as_ref(), &reports, || {
+    let mut bytes = rendered(a.common.format, template.as_ref(), &reports, || {
         let combined = Combined {
             schema_version: govtally::report::SCHEMA_VERSION,
             period,
             datasets: reports.iter().map(|r| (r.dataset.name(), r)).collect(),
+            not_read: &not_read,
         };
         serde_json::to_string_pretty(&combined).expect("reports serialise to JSON")
     })?;
+    if a.common.format == Format::Text && !not_read.is_empty() {
+        let mut text = String::from("【未读取的工作表】（表头不属于任何台账）\n");
+        for s in &not_read {
+            text.push_str(&format!("  {} [{}]：{}\n", s.file, s.sheet, s.reason));
+        }
+        bytes.extend_from_slice(text.as_bytes());
+    }
     emit(&a.common, &bytes, out)
 }
 
@@ -416,7 +551,12 @@ fn csv_files(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
             .extension()
             .and_then(|e| e.to_str())
             .map(|e| e.to_ascii_lowercase());
-        if path.is_file() && matches!(ext.as_deref(), Some("csv" | "txt" | "tsv")) {
+        if path.is_file()
+            && matches!(
+                ext.as_deref(),
+                Some("csv" | "txt" | "tsv" | "xlsx" | "xlsm" | "xlsb" | "xls" | "ods")
+            )
+        {
             files.push(path);
         }
     }

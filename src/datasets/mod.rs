@@ -182,21 +182,49 @@ pub struct Cells<'r, 'p> {
     pub(crate) encoding: SourceEncoding,
     pub(crate) file: &'p str,
     pub(crate) problems: &'p mut Vec<Problem>,
+    /// The workbook sheet the record is a row of (None for CSV).
+    pub(crate) sheet: Option<&'p str>,
+    /// Fields of a workbook row that hold error cells (`#N/A`): reading
+    /// one is a problem whatever the column's type.
+    pub(crate) cell_errors: &'p [usize],
 }
 
 impl<'r> Cells<'r, '_> {
     /// Records a problem with column `col` of the dataset.
     pub(crate) fn reject(&mut self, col: usize, value: &str, reason: String) {
-        let column = self.map.index[col]
+        let field = self.map.index[col];
+        let column = field
             .and_then(|i| self.map.names.get(i).cloned())
             .unwrap_or_default();
-        self.problems.push(Problem::new(
-            self.file,
-            self.record.line,
-            column,
-            value,
-            reason,
-        ));
+        let mut p = Problem::new(self.file, self.record.line, column, value, reason);
+        if let Some(sheet) = self.sheet {
+            p = p.in_sheet(
+                sheet,
+                field.map(|i| crate::input::workbook::cell_name(i, self.record.line)),
+            );
+        }
+        self.problems.push(p);
+    }
+
+    /// A workbook error cell (`#N/A`, `#VALUE!`) read as column `col`.
+    #[cold]
+    #[inline(never)]
+    fn error_cell<T>(&mut self, col: usize, i: usize) -> Option<T> {
+        let raw = self
+            .record
+            .range(i)
+            .and_then(|r| self.bytes.get(r))
+            .unwrap_or(&[]);
+        let shown = String::from_utf8_lossy(raw).into_owned();
+        self.reject(
+            col,
+            &shown,
+            format!(
+                "the cell holds the error value {shown} (a formula that could not be \
+                 computed, or an error typed in): correct it or clear the cell"
+            ),
+        );
+        None
     }
 
     /// Whether any cell of this row has failed.
@@ -209,6 +237,9 @@ impl<'r> Cells<'r, '_> {
     #[inline]
     pub fn text(&mut self, col: usize) -> Option<Text<'r>> {
         let i = self.map.index[col]?;
+        if !self.cell_errors.is_empty() && self.cell_errors.contains(&i) {
+            return self.error_cell(col, i);
+        }
         if let Some(field) = self
             .whole
             .zip(self.record.range(i))

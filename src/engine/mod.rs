@@ -31,6 +31,7 @@ use crate::input::fields::trim;
 use crate::input::header::HeaderMap;
 use crate::input::mask::mask_personal;
 use crate::input::records::{Overflow, Record, RecordLimits, Splitter};
+use crate::input::workbook::SheetRow;
 use crate::options::{BadRowPolicy, Options};
 use crate::stats::distinct::IdKey;
 use shard::Shard;
@@ -40,7 +41,11 @@ use shard::Shard;
 /// [`Figures`](crate::Figures), which every ledger's figures convert into).
 pub(crate) trait FileEngine<F>: Send {
     fn begin_file(&mut self, name: &str);
+    /// Starts a workbook sheet: rows come through [`FileEngine::feed_row`].
+    fn begin_sheet(&mut self, file: &str, sheet: &str);
     fn feed(&mut self, bytes: &[u8], enc: SourceEncoding);
+    /// The next row of the sheet begun with [`FileEngine::begin_sheet`].
+    fn feed_row(&mut self, row: &SheetRow<'_>);
     fn end_file(&mut self);
     fn fail(&mut self, error: FileError);
     fn check(&self) -> Result<()>;
@@ -61,7 +66,14 @@ struct Context<'c> {
     width: usize,
     file: &'c str,
     enc: SourceEncoding,
+    /// The workbook sheet being read (None for CSV).
+    sheet: Option<&'c str>,
 }
+
+/// How many non-blank rows at the top of a file may come before its
+/// header (title rows): the header is the first of them that maps every
+/// required column.
+pub(crate) const HEADER_ROWS: usize = 10;
 
 /// What became of one record.
 enum Parsed<R> {
@@ -79,6 +91,7 @@ fn parse_record<'b, D: DatasetSpec>(
     bytes: &'b [u8],
     text: Option<&'b str>,
     problems: &mut Vec<Problem>,
+    cell_errors: &[usize],
 ) -> Parsed<D::Row<'b>> {
     #[cfg(feature = "test-hooks")]
     crate::test_hooks::row_parsed();
@@ -107,6 +120,8 @@ fn parse_record<'b, D: DatasetSpec>(
         encoding: ctx.enc,
         file: ctx.file,
         problems,
+        sheet: ctx.sheet,
+        cell_errors,
     };
     match D::parse(&mut cells) {
         Some((key, row)) if problems.len() == before => Parsed::Row(key, row),
@@ -206,9 +221,9 @@ impl<'b, D: DatasetSpec> Block<'b, D> {
             let parsed = match rec.offset() {
                 Some(off) => {
                     let bytes = &input[off..off + rec.bytes().len()];
-                    parse_record::<D>(ctx, rec, bytes, record_text(rec, prefix), problems)
+                    parse_record::<D>(ctx, rec, bytes, record_text(rec, prefix), problems, &[])
                 }
-                None => match parse_record::<D>(ctx, rec, rec.bytes(), None, problems) {
+                None => match parse_record::<D>(ctx, rec, rec.bytes(), None, problems, &[]) {
                     Parsed::Row(k, r) => Parsed::Row(k, D::into_owned(r)),
                     Parsed::Blank => Parsed::Blank,
                     Parsed::Rejected => Parsed::Rejected,
@@ -231,7 +246,16 @@ pub(crate) struct Core<D: DatasetSpec> {
     options: Options,
     threads: usize,
     file: String,
+    /// The workbook sheet being read (None for CSV).
+    sheet: Option<String>,
     header: Option<HeaderMap>,
+    /// Non-blank records seen before the header (title rows).
+    header_tries: usize,
+    /// Why the first of them is not a header: the file's error when no
+    /// header is found.
+    header_error: Option<FileError>,
+    /// A workbook row's field ends, padded or cut to the header's width.
+    row_ends: Vec<usize>,
     /// Header cells up to the last non-empty one: a row must fill them.
     width: usize,
     /// The splitter that stands where the file has been read to.
@@ -263,7 +287,11 @@ impl<D: DatasetSpec> Core<D> {
         Core {
             threads,
             file: crate::tally::UNNAMED.to_string(),
+            sheet: None,
             header: None,
+            header_tries: 0,
+            header_error: None,
+            row_ends: Vec::new(),
             width: 0,
             lead: Splitter::new(options.delimiter, limits(options)),
             pending: Vec::new(),
@@ -352,9 +380,10 @@ impl<D: DatasetSpec> Core<D> {
             width: self.width,
             file: &self.file,
             enc: self.enc,
+            sheet: None,
         };
         let mut problems = std::mem::take(&mut self.scratch);
-        match parse_record::<D>(&ctx, rec, rec.bytes(), text, &mut problems) {
+        match parse_record::<D>(&ctx, rec, rec.bytes(), text, &mut problems, &[]) {
             Parsed::Blank => self.rows.blank += 1,
             Parsed::Rejected => self.rows.rejected += 1,
             Parsed::Row(key, row) => {
@@ -369,12 +398,18 @@ impl<D: DatasetSpec> Core<D> {
         self.scratch = problems;
     }
 
+    /// A record before the header: a blank line, a title row, or the
+    /// header — the first of the first [`HEADER_ROWS`] non-blank records
+    /// that maps every required column.
     fn header_record(&mut self, rec: &Record<'_>) {
         let enc = self.enc;
         if is_blank(rec, enc) {
-            // Blank lines before the header are lines read too.
-            self.rows.read += 1;
-            self.rows.blank += 1;
+            // Blank lines before the first non-blank one are lines read
+            // too; those among title rows belong to the heading.
+            if self.header_tries == 0 {
+                self.rows.read += 1;
+                self.rows.blank += 1;
+            }
             return;
         }
         if let Some(o) = rec.overflow {
@@ -400,8 +435,63 @@ impl<D: DatasetSpec> Core<D> {
                     .map_or(0, |p| p + 1);
                 self.header = Some(map);
             }
-            Err(e) => self.fatal = Some(e),
+            Err(e) => {
+                // A title row, or a header that lacks columns: the first
+                // record's error is the file's if no header follows.
+                self.header_tries += 1;
+                let first = self.header_error.get_or_insert(e);
+                if self.header_tries >= HEADER_ROWS {
+                    self.fatal = Some(first.clone());
+                }
+            }
         }
+    }
+
+    /// One workbook row: the header, or a row, on this thread.
+    fn sheet_row(&mut self, row: &SheetRow<'_>) {
+        if self.fatal.is_some() {
+            return;
+        }
+        let Some(map) = self.header.as_ref() else {
+            let rec = Record::from_fields(row.line, row.bytes, row.ends, row.blank, row.overflow);
+            self.header_record(&rec);
+            return;
+        };
+        // A row as wide as the header: cells right of it have no header
+        // (Excel's CSV of the sheet gives the header empty cells there),
+        // and missing cells at its end are empty.
+        let width = map.names.len();
+        let ends = &mut self.row_ends;
+        ends.clear();
+        ends.extend_from_slice(&row.ends[..row.ends.len().min(width)]);
+        let last = ends.last().copied().unwrap_or(0);
+        ends.resize(width, last);
+        // Cells past the column limit are past the header too: ignored.
+        let overflow = row.overflow.filter(|o| *o != Overflow::TooManyFields);
+        let rec = Record::from_fields(row.line, row.bytes, ends, row.blank, overflow);
+        self.rows.read += 1;
+        let ctx = Context {
+            map,
+            width: self.width,
+            file: &self.file,
+            enc: SourceEncoding::Utf8,
+            sheet: self.sheet.as_deref(),
+        };
+        let text = std::str::from_utf8(row.bytes).ok();
+        let mut problems = std::mem::take(&mut self.scratch);
+        match parse_record::<D>(&ctx, &rec, row.bytes, text, &mut problems, row.errors) {
+            Parsed::Blank => self.rows.blank += 1,
+            Parsed::Rejected => self.rows.rejected += 1,
+            Parsed::Row(key, row) => {
+                let n = self.shards.len();
+                self.shards[key.shard(n)].accept(key, &row, self.ordinal);
+                self.ordinal += 1;
+            }
+        }
+        if !problems.is_empty() {
+            self.keep(problems.drain(..));
+        }
+        self.scratch = problems;
     }
 
     /// Feeds UTF-8 text past the header: batches are taken straight from
@@ -494,6 +584,7 @@ impl<D: DatasetSpec> Core<D> {
             width: self.width,
             file: &self.file,
             enc: self.enc,
+            sheet: None,
         };
         let shard_count = self.shards.len();
         let lead = std::mem::replace(
@@ -897,12 +988,24 @@ fn limits(options: &Options) -> RecordLimits {
 impl<D: DatasetSpec, F: From<D::Figures>> FileEngine<F> for Core<D> {
     fn begin_file(&mut self, name: &str) {
         self.file = name.to_string();
+        self.sheet = None;
         self.header = None;
+        self.header_tries = 0;
+        self.header_error = None;
         self.width = 0;
         self.lead = Splitter::new(self.options.delimiter, limits(&self.options));
         self.pending.clear();
         self.pending_scanned = 0;
         self.enc = SourceEncoding::Utf8;
+    }
+
+    fn begin_sheet(&mut self, file: &str, sheet: &str) {
+        FileEngine::<F>::begin_file(self, file);
+        self.sheet = Some(sheet.to_string());
+    }
+
+    fn feed_row(&mut self, row: &SheetRow<'_>) {
+        self.sheet_row(row);
     }
 
     fn feed(&mut self, bytes: &[u8], enc: SourceEncoding) {
@@ -940,7 +1043,11 @@ impl<D: DatasetSpec, F: From<D::Figures>> FileEngine<F> for Core<D> {
         );
         lead.finish(&mut |rec| self.record(rec, None));
         if self.header.is_none() && self.fatal.is_none() {
-            self.fatal = Some(FileError::NoHeader);
+            self.fatal = Some(self.header_error.take().unwrap_or(if self.sheet.is_some() {
+                FileError::EmptySheet
+            } else {
+                FileError::NoHeader
+            }));
         }
     }
 
@@ -951,7 +1058,10 @@ impl<D: DatasetSpec, F: From<D::Figures>> FileEngine<F> for Core<D> {
     fn check(&self) -> Result<()> {
         match &self.fatal {
             Some(e) => Err(Error::File {
-                file: self.file.clone(),
+                file: match &self.sheet {
+                    Some(s) => format!("{} [{s}]", self.file),
+                    None => self.file.clone(),
+                },
                 error: e.clone(),
             }),
             None => Ok(()),
@@ -1027,7 +1137,11 @@ pub(crate) fn is_blank(rec: &Record<'_>, enc: SourceEncoding) -> bool {
 fn shape_problem(rec: &Record<'_>, ctx: &Context<'_>) -> Option<Problem> {
     let enc = ctx.enc;
     let problem = |column: String, value: String, reason: String| {
-        Problem::new(ctx.file, rec.line, column, value, reason)
+        let p = Problem::new(ctx.file, rec.line, column, value, reason);
+        match ctx.sheet {
+            Some(sheet) => p.in_sheet(sheet, None),
+            None => p,
+        }
     };
     if let Some(o) = rec.overflow {
         let joined = rec.joined();

@@ -5,3 +5,4 @@ pub mod fields;
 pub mod header;
 pub mod mask;
 pub mod records;
+pub mod workbook;

@@ -50,6 +50,27 @@ pub struct Record<'a> {
 }
 
 impl<'a> Record<'a> {
+    /// A record whose fields were split already (a workbook row): `bytes`
+    /// holds the fields back to back, field `i` ending at `ends[i]`.
+    pub(crate) fn from_fields(
+        line: u64,
+        bytes: &'a [u8],
+        ends: &'a [usize],
+        blank: bool,
+        overflow: Option<Overflow>,
+    ) -> Record<'a> {
+        Record {
+            line,
+            blank,
+            blank_candidate: blank,
+            overflow,
+            bytes,
+            ends,
+            gap: 0,
+            offset: None,
+        }
+    }
+
     /// Number of fields.
     pub fn len(&self) -> usize {
         self.ends.len()

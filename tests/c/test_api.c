@@ -333,7 +333,8 @@ static void test_tally_states(void) {
 
     /* invalid datasets are errors, never undefined behaviour */
     t = sentinel;
-    CHECK_STATUS(govtally_tally_new(8, NULL, &t), GOVTALLY_INVALID_ARGUMENT); /* one past the last */
+    /* 8: the first value after the eight ledgers of the registry */
+    CHECK_STATUS(govtally_tally_new(8, NULL, &t), GOVTALLY_INVALID_ARGUMENT);
     CHECK_STATUS(govtally_tally_new(-1, NULL, &t), GOVTALLY_INVALID_ARGUMENT);
     CHECK_STATUS(govtally_tally_new((govtally_dataset)INT32_MAX, NULL, &t), GOVTALLY_INVALID_ARGUMENT);
     CHECK(t == sentinel);
@@ -843,6 +844,79 @@ static void test_large_input(void) {
     free(csv);
 }
 
+/* Workbooks (issue 15): by path through feed_file, by bytes held in memory,
+ * a named sheet, NULL arguments, a truncated workbook, the limit setters. */
+static void test_workbooks(void) {
+    char path[1024];
+    govtally_tally *t = NULL;
+    govtally_report *r = NULL;
+    govtally_options *o = NULL;
+    int64_t n = -1;
+    unsigned char *bytes;
+    long len;
+    FILE *f;
+    char *m;
+
+    snprintf(path, sizeof path, "%s/../../tests/fixtures/workbooks/legality.xlsx", data_dir);
+    CHECK_STATUS(govtally_options_new(&o), GOVTALLY_OK);
+    CHECK_STATUS(govtally_options_set_year(o, 2023), GOVTALLY_OK);
+    CHECK_STATUS(govtally_options_set_max_workbook_bytes(NULL, 1), GOVTALLY_NULL_ARGUMENT);
+    CHECK_STATUS(govtally_options_set_max_workbook_bytes(o, 0), GOVTALLY_INVALID_ARGUMENT);
+    CHECK_STATUS(govtally_options_set_max_sheet_bytes(o, 0), GOVTALLY_INVALID_ARGUMENT);
+    CHECK_STATUS(govtally_options_set_max_sheet_cells(o, 0), GOVTALLY_INVALID_ARGUMENT);
+    CHECK_STATUS(govtally_options_set_max_sheet_bytes(o, 64u << 20), GOVTALLY_OK);
+    CHECK_STATUS(govtally_options_set_max_sheet_cells(o, 1000000), GOVTALLY_OK);
+
+    /* by path */
+    CHECK_STATUS(govtally_tally_new(GOVTALLY_DATASET_LEGALITY, o, &t), GOVTALLY_OK);
+    CHECK_STATUS(govtally_tally_feed_file(t, path), GOVTALLY_OK);
+    CHECK_STATUS(govtally_tally_finish(t, &r), GOVTALLY_OK);
+    CHECK_STATUS(govtally_report_get_i64(r, "reviews.by_type.administrative_contract", &n), GOVTALLY_OK);
+    CHECK(n == 97);
+    CHECK_STATUS(govtally_report_get_i64(r, "rows.read", &n), GOVTALLY_OK);
+    CHECK(n == 107);
+    govtally_report_free(r);
+    govtally_tally_free(t);
+
+    /* by bytes, a named sheet */
+    f = fopen(path, "rb");
+    CHECK(f != NULL);
+    if (f == NULL) {
+        govtally_options_free(o);
+        return;
+    }
+    fseek(f, 0, SEEK_END);
+    len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    bytes = malloc((size_t)len);
+    CHECK(fread(bytes, 1, (size_t)len, f) == (size_t)len);
+    fclose(f);
+    CHECK_STATUS(govtally_tally_new(GOVTALLY_DATASET_LEGALITY, o, &t), GOVTALLY_OK);
+    CHECK_STATUS(govtally_tally_feed_workbook(NULL, "a.xlsx", bytes, (uint64_t)len, NULL), GOVTALLY_NULL_ARGUMENT);
+    CHECK_STATUS(govtally_tally_feed_workbook(t, NULL, bytes, (uint64_t)len, NULL), GOVTALLY_NULL_ARGUMENT);
+    CHECK_STATUS(govtally_tally_feed_workbook(t, "a.xlsx", NULL, (uint64_t)len, NULL), GOVTALLY_NULL_ARGUMENT);
+    CHECK_STATUS(govtally_tally_feed_workbook(t, "a.xlsx", bytes, (uint64_t)len, "no such sheet"), GOVTALLY_FILE_ERROR);
+    m = last_error_dup();
+    CHECK(contains(m, "has no sheet named `no such sheet`"));
+    free(m);
+    CHECK_STATUS(govtally_tally_feed_workbook(t, "合法性审查台账.xlsx", bytes, (uint64_t)len, "2023年"), GOVTALLY_OK);
+    CHECK_STATUS(govtally_tally_finish(t, &r), GOVTALLY_OK);
+    CHECK_STATUS(govtally_report_get_i64(r, "opinions.total", &n), GOVTALLY_OK);
+    CHECK(n == 110);
+    govtally_report_free(r);
+    govtally_tally_free(t);
+
+    /* a truncated workbook is a file error that says so */
+    CHECK_STATUS(govtally_tally_new(GOVTALLY_DATASET_LEGALITY, o, &t), GOVTALLY_OK);
+    CHECK_STATUS(govtally_tally_feed_workbook(t, "cut.xlsx", bytes, (uint64_t)len / 2, NULL), GOVTALLY_FILE_ERROR);
+    m = last_error_dup();
+    CHECK(contains(m, "truncated or damaged"));
+    free(m);
+    govtally_tally_free(t);
+    free(bytes);
+    govtally_options_free(o);
+}
+
 int main(int argc, char **argv) {
     if (argc > 1) {
         data_dir = argv[1];
@@ -863,5 +937,6 @@ int main(int argc, char **argv) {
     test_begin_input();
     test_limits();
     test_large_input();
+    test_workbooks();
     return check_report("test_api");
 }

@@ -51,12 +51,16 @@ public final class Govtally {
         int govtally_options_set_max_record_bytes(Pointer options, long bytes);
         int govtally_options_set_max_columns(Pointer options, long columns);
         int govtally_options_set_max_problems(Pointer options, long problems);
+        int govtally_options_set_max_workbook_bytes(Pointer options, long bytes);
+        int govtally_options_set_max_sheet_bytes(Pointer options, long bytes);
+        int govtally_options_set_max_sheet_cells(Pointer options, long cells);
         int govtally_options_add_alias(Pointer options, byte[] header, byte[] key);
 
         int govtally_tally_new(int dataset, Pointer options, PointerByReference out);
         int govtally_tally_feed(Pointer tally, byte[] data, long len);
         int govtally_tally_begin_input(Pointer tally, byte[] name);
         int govtally_tally_feed_file(Pointer tally, byte[] path);
+        int govtally_tally_feed_workbook(Pointer tally, byte[] name, byte[] data, long len, byte[] sheet);
         int govtally_tally_finish(Pointer tally, PointerByReference out);
         void govtally_tally_free(Pointer tally);
 
@@ -269,6 +273,24 @@ public final class Govtally {
             return this;
         }
 
+        /** Largest workbook read, in bytes (default 256 MiB). */
+        public Options maxWorkbookBytes(long bytes) {
+            check(LIB.govtally_options_set_max_workbook_bytes(live(), bytes));
+            return this;
+        }
+
+        /** Largest uncompressed part of a zip workbook, in bytes (default 512 MiB). */
+        public Options maxSheetBytes(long bytes) {
+            check(LIB.govtally_options_set_max_sheet_bytes(live(), bytes));
+            return this;
+        }
+
+        /** Most cells of a sheet read whole (.xls, .ods; default 4,000,000). */
+        public Options maxSheetCells(long cells) {
+            check(LIB.govtally_options_set_max_sheet_cells(live(), cells));
+            return this;
+        }
+
         public Options alias(String header, String key) {
             check(LIB.govtally_options_add_alias(live(), cstr(header), cstr(key)));
             return this;
@@ -321,6 +343,17 @@ public final class Govtally {
         /** Reads a whole file as the next input. */
         public Tally feedFile(String path) {
             check(LIB.govtally_tally_feed_file(live(), cstr(path)));
+            return this;
+        }
+
+        /**
+         * Reads a workbook held in memory (.xlsx, .xls, .ods, ...) as the next input,
+         * named {@code name} in problems; {@code sheet} is the sheet to read, or null
+         * for every sheet of the tally's ledger.
+         */
+        public Tally feedWorkbook(String name, byte[] data, String sheet) {
+            check(LIB.govtally_tally_feed_workbook(live(), cstr(name), data, data.length,
+                                                   sheet == null ? null : cstr(sheet)));
             return this;
         }
 

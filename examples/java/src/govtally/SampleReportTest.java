@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Arrays;
 
 /**
  * Computes the sample report of examples/data through JNA, by file path and
@@ -261,6 +262,37 @@ public final class SampleReportTest {
         try (Options options = new Options().year(2023).maxColumns(4)) {
             status(() -> byPath(Dataset.LEGALITY, options, legality).close(),
                    Govtally.FILE_ERROR, "a header past max columns");
+        }
+
+        // Workbooks (issue 15): the legality sample as .xlsx, by path and by
+        // bytes held in memory, gives the CSV's figures; a truncated one is a
+        // file error.
+        Path workbooks = data.resolve("../../tests/fixtures/workbooks");
+        Path xlsx = workbooks.resolve("legality.xlsx");
+        try (Options options = new Options().year(2023)) {
+            Report r = byPath(Dataset.LEGALITY, options, xlsx);
+            try {
+                checkLegality(r, "legality (.xlsx by path)");
+            } finally {
+                r.close();
+            }
+            byte[] book = Files.readAllBytes(workbooks.resolve("legality.xls"));
+            try (Tally tally = new Tally(Dataset.LEGALITY, options)) {
+                tally.feedWorkbook("合法性审查台账.xls", book, "2023年");
+                Report w = tally.finish();
+                try {
+                    checkLegality(w, "legality (.xls bytes, named sheet)");
+                } finally {
+                    w.close();
+                }
+            }
+            byte[] cut = Arrays.copyOf(Files.readAllBytes(xlsx), 2000);
+            status(() -> {
+                try (Tally tally = new Tally(Dataset.LEGALITY, options)) {
+                    tally.feedWorkbook("cut.xlsx", cut, null);
+                }
+            }, Govtally.FILE_ERROR, "a truncated workbook");
+            status(() -> options.maxSheetCells(0), Govtally.INVALID_ARGUMENT, "max sheet cells 0");
         }
 
         System.out.println("Java: " + passed + " passed, " + failed + " failed");
