@@ -150,11 +150,16 @@ private="$(sed -n 's/^Libs.private: //p' "$libdir/pkgconfig/govtally.pc")"
 
 # --- 2. C clients, with pkg-config alone --------------------------------------
 # The ordinary clients of tests/c/ (tests/c/hooks/ needs a test-only build)
-# and the docs' complete example, copied out of the tree with the sample data.
+# and the docs' complete example, copied out of the tree with the sample data
+# and workbooks.
 mkdir -p "$scratch/c" "$scratch/bin" "$scratch/examples"
 cp tests/c/check.h tests/c/test_api.c tests/c/test_samples.c tests/c/test_threads.c \
     tests/c/test_stress.c "$scratch/c/"
 cp -r examples/data "$scratch/examples/data"
+# The clients also read the sample workbooks, beside the data as in the tree
+# (examples/data/../../tests/fixtures/workbooks).
+mkdir -p "$scratch/tests/fixtures"
+cp -r tests/fixtures/workbooks "$scratch/tests/fixtures/workbooks"
 # The ```c block that starts with `/* report.c`, and the output the docs show
 # for it: the ```text block after it, without its `$ gcc …` command lines.
 awk '/^```c$/ { getline first; if (first ~ /^\/\* report\.c/) { on = 1; print first; next } }
