@@ -102,6 +102,12 @@ enum govtally_status
      * No period was set and no row has a date to take the year from.
      */
     GOVTALLY_NO_PERIOD = 11,
+    /**
+     * Bytes given as a state are not one this tally can take: empty,
+     * not a state, truncated, damaged, of another version or ledger, or
+     * tallied with another period, rounding or aliases (docs/state.md).
+     */
+    GOVTALLY_BAD_STATE = 12,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

@@ -54,6 +54,19 @@ impl RowCounts {
     }
 }
 
+/// `files[]`: one input (a file, or a sheet of a workbook) and what became
+/// of its rows; the `rows` of the report are the sums of these.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileRows {
+    /// The file, as named to the tally.
+    pub file: String,
+    /// The workbook sheet; None (JSON null) for CSV.
+    pub sheet: Option<String>,
+    /// What became of its rows. A row whose id an earlier file had is a
+    /// duplicate of this file.
+    pub rows: RowCounts,
+}
+
 /// `problems.*`
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Problems {

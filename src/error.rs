@@ -3,13 +3,13 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::input::mask::mask_personal;
 
 /// One rejected value (or row): where it is, what it was, and why it was
 /// rejected.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
     /// The file, as named to the tally (`<input>` for unnamed streams).
     pub file: String,
@@ -160,6 +160,16 @@ pub enum FileError {
         /// Each sheet with why it is not one.
         sheets: Vec<(String, String)>,
     },
+    /// The input holds the same bytes as one the tally already took (in
+    /// this run or in a state it resumed or merged): its rows would be
+    /// counted twice.
+    #[error(
+        "holds the same bytes as {earlier}, which this tally already took: the same input would be counted twice"
+    )]
+    SameInput {
+        /// The earlier input.
+        earlier: String,
+    },
     /// The byte-order mark names another encoding than the one chosen.
     #[error("the file starts with a {bom} byte-order mark but encoding {chosen} was chosen")]
     BomConflict {
@@ -245,6 +255,15 @@ pub enum Error {
     /// The period cannot be used.
     #[error("invalid period: {0}")]
     InvalidPeriod(String),
+    /// Bytes given as a state that a tally cannot take.
+    #[error("{state}: {error}")]
+    State {
+        /// The state, as named to the tally (its path for the CLI).
+        state: String,
+        /// What is wrong with it.
+        #[source]
+        error: crate::state::StateError,
+    },
     /// The data gives no date to take the period from.
     #[error("no period was given and no row has a date to take the year from")]
     NoPeriod,

@@ -84,6 +84,10 @@ pub enum govtally_status {
     GOVTALLY_PANIC = 10,
     /// No period was set and no row has a date to take the year from.
     GOVTALLY_NO_PERIOD = 11,
+    /// Bytes given as a state are not one this tally can take: empty,
+    /// not a state, truncated, damaged, of another version or ledger, or
+    /// tallied with another period, rounding or aliases (docs/state.md).
+    GOVTALLY_BAD_STATE = 12,
 }
 
 use govtally_status::*;
@@ -194,6 +198,7 @@ impl From<Error> for Fail {
             Error::Rejected { .. } => GOVTALLY_REJECTED_ROWS,
             Error::InvalidOption(_) | Error::InvalidPeriod(_) => GOVTALLY_INVALID_ARGUMENT,
             Error::NoPeriod => GOVTALLY_NO_PERIOD,
+            Error::State { .. } => GOVTALLY_BAD_STATE,
         };
         Fail::new(status, e.to_string())
     }
@@ -385,6 +390,7 @@ fn status_name(status: i32) -> &'static CStr {
         9 => c"no such figure",
         10 => c"internal error (panic)",
         11 => c"no period",
+        12 => c"bad state",
         _ => c"unknown status",
     }
 }
@@ -1429,10 +1435,10 @@ mod tests {
 
     #[test]
     fn status_names_cover_every_status() {
-        for s in 0..=11 {
+        for s in 0..=12 {
             assert_ne!(status_name(s), c"unknown status", "{s}");
         }
-        assert_eq!(status_name(12), c"unknown status");
+        assert_eq!(status_name(13), c"unknown status");
         assert_eq!(status_name(-1), c"unknown status");
     }
 

@@ -48,6 +48,7 @@ mod options;
 mod registry;
 pub mod render;
 pub mod report;
+pub mod state;
 pub mod stats;
 mod tally;
 #[cfg(feature = "test-hooks")]

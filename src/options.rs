@@ -200,6 +200,18 @@ pub struct Options {
     /// blocks per thread, which the threads take in turn). A tuning knob:
     /// figures never depend on it.
     pub block_bytes: usize,
+    /// Keep what a saved state needs ([`Tally::save_state`](crate::Tally::save_state),
+    /// docs/state.md): every first occurrence, in a compact form, and each
+    /// input's identity, so that an input taken twice is refused. Off, a
+    /// tally keeps neither. [`Tally::resume`](crate::Tally::resume) turns
+    /// it on.
+    pub keep_state: bool,
+    /// A prefix for every id of the inputs fed with these options, for
+    /// ledgers whose ids are unique only within a district (`余杭`): ids of
+    /// inputs with different prefixes never meet, so a city's roll-up of
+    /// its districts' states keeps them apart. Figures that count distinct
+    /// values other than the row id (targets, objects) are not prefixed.
+    pub id_prefix: Option<String>,
 }
 
 impl Default for Options {
@@ -214,6 +226,8 @@ impl Default for Options {
             limits: Limits::default(),
             threads: None,
             block_bytes: 1 << 20,
+            keep_state: false,
+            id_prefix: None,
         }
     }
 }

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-pub use crate::accounting::{PeriodInfo, Problems, RowCounts};
+pub use crate::accounting::{FileRows, PeriodInfo, Problems, RowCounts};
 use crate::registry::Dataset;
 pub use crate::registry::Figures;
 
@@ -22,6 +22,8 @@ pub struct Report {
     pub period: PeriodInfo,
     /// What became of every row read.
     pub rows: RowCounts,
+    /// The same for each input, in the order they were taken.
+    pub files: Vec<FileRows>,
     /// Rejected values (under the `skip` policy; empty otherwise).
     pub problems: Problems,
     /// The dataset's figures, at the top level of the JSON document.

@@ -58,6 +58,9 @@ pub struct Tally {
     decoder: Option<Decoder>,
     engine: Box<dyn FileEngine<Figures>>,
     files: u64,
+    /// The bytes of the file being read, counted and hashed, when the
+    /// tally keeps state (its identity, see [`Options::keep_state`]).
+    identity: Option<(u64, xxhash_rust::xxh3::Xxh3)>,
     not_read: Vec<SheetNotRead>,
 }
 
@@ -111,6 +114,7 @@ impl Tally {
             options: options.clone(),
             decoder: None,
             files: 0,
+            identity: None,
             not_read: Vec::new(),
         })
     }
@@ -189,6 +193,15 @@ impl Tally {
             file: format!("{name} [{s}]"),
             error,
         };
+        let mut reader = reader;
+        let identity = if self.options.keep_state {
+            Some(identity_of(&mut reader).map_err(|source| Error::Io {
+                path: name.to_string(),
+                source,
+            })?)
+        } else {
+            None
+        };
         let mut wb = Workbook::open(reader, &self.options.limits).map_err(file_err)?;
         let sheets: Vec<String> = match sheet {
             Some(s) if wb.sheet_names().iter().any(|n| n == s) => vec![s.to_string()],
@@ -225,6 +238,9 @@ impl Tally {
             }
             .map_err(|e| sheet_err(s, e))?;
             self.engine.end_file();
+            if let Some((size, hash)) = identity {
+                self.engine.identify(size, hash);
+            }
             self.engine.check()?;
             read += 1;
         }
@@ -260,6 +276,9 @@ impl Tally {
         self.engine.begin_file(name);
         self.decoder = Some(Decoder::new(self.options.encoding));
         self.files += 1;
+        if self.options.keep_state {
+            self.identity = Some((0, xxhash_rust::xxh3::Xxh3::new()));
+        }
     }
 
     /// Feeds the next bytes of the current file (starting an unnamed one if
@@ -273,6 +292,10 @@ impl Tally {
 
     fn pump(&mut self, bytes: &[u8], last: bool) -> Result<()> {
         self.engine.check()?;
+        if let Some((size, hash)) = self.identity.as_mut() {
+            *size += bytes.len() as u64;
+            hash.update(bytes);
+        }
         let Some(decoder) = self.decoder.as_mut() else {
             return Ok(());
         };
@@ -296,6 +319,9 @@ impl Tally {
         self.pump(&[], true)?;
         self.decoder = None;
         self.engine.end_file();
+        if let Some((size, hash)) = self.identity.take() {
+            self.engine.identify(size, hash.digest128());
+        }
         self.engine.check()
     }
 
@@ -340,6 +366,81 @@ impl Tally {
         self.end_file()
     }
 
+    /// The tally so far as a state: bytes to keep, to resume later
+    /// ([`Tally::resume`]) or to merge with others ([`Tally::merge_state`]),
+    /// exactly (docs/state.md). Ends the current file; the tally goes on.
+    /// The tally must keep state ([`Options::keep_state`]).
+    ///
+    /// ```
+    /// use govtally::{Dataset, Options, Tally};
+    ///
+    /// let o = Options { keep_state: true, ..Options::default().year(2023)? };
+    /// // January, then the rest of the year resumed from January's state.
+    /// let mut jan = Tally::new(Dataset::Complaints, &o)?;
+    /// jan.begin_file("1月.csv")?;
+    /// jan.feed("登记编号,登记日期\nA1,2023-01-05\nA2,2023-01-09\n".as_bytes())?;
+    /// let state = jan.save_state()?;
+    ///
+    /// let mut year = Tally::resume("1月.state", &state, &o)?;
+    /// year.begin_file("2-12月.csv")?;
+    /// year.feed("登记编号,登记日期\nA2,2023-02-01\nA3,2023-03-01\n".as_bytes())?;
+    /// let report = year.finish()?;
+    /// assert_eq!(report.figure("total.current"), Some(3.into()));
+    /// assert_eq!(report.rows.duplicates, 1); // A2 again
+    /// assert_eq!(report.files.len(), 2);
+    /// # Ok::<(), govtally::Error>(())
+    /// ```
+    pub fn save_state(&mut self) -> Result<Vec<u8>> {
+        self.end_file()?;
+        self.engine.save_state()
+    }
+
+    /// A tally resumed from a state (`name` names it in errors): its
+    /// ledger is the state's, and `options` must agree with the state on
+    /// what decides figures — period, rounding, aliases — or it is an
+    /// error. Threads and limits are `options`' own; the tally keeps state.
+    /// Feeding it more inputs then gives the report of one run over the
+    /// state's inputs and those.
+    pub fn resume(name: &str, state: &[u8], options: &Options) -> Result<Tally> {
+        let (dataset, _) = crate::state::open(state).map_err(|error| Error::State {
+            state: name.to_string(),
+            error,
+        })?;
+        let options = Options {
+            keep_state: true,
+            ..options.clone()
+        };
+        let mut t = Tally::new(dataset, &options)?;
+        t.merge_state(name, state)?;
+        Ok(t)
+    }
+
+    /// Takes in a state (`name` names it in errors) as if its inputs were
+    /// fed now, after those taken so far: an id the tally has already seen
+    /// is a duplicate in the state's rows, and the tally's row is the one
+    /// counted. Merging is associative. A state of another ledger, or one
+    /// tallied with another period, rounding or aliases, is refused; so is
+    /// a state holding an input the tally already took. Ends the current
+    /// file. A refused state leaves the tally as it was.
+    pub fn merge_state(&mut self, name: &str, state: &[u8]) -> Result<()> {
+        self.end_file()?;
+        let error = |error| Error::State {
+            state: name.to_string(),
+            error,
+        };
+        let (dataset, body) = crate::state::open(state).map_err(error)?;
+        if dataset != self.dataset {
+            return Err(error(crate::state::StateError::Dataset {
+                state: dataset.name().to_string(),
+                tally: self.dataset.name().to_string(),
+            }));
+        }
+        self.engine.take_state(name, body)?;
+        // Its inputs are inputs of this tally: finishing reads no empty one.
+        self.files += 1;
+        Ok(())
+    }
+
     /// Ends the input and computes the report. Under the `fail` policy any
     /// rejected row makes this an [`Error::Rejected`] listing the problems.
     pub fn finish(mut self) -> Result<Report> {
@@ -354,6 +455,7 @@ impl Tally {
             dataset: self.dataset,
             period: t.period,
             rows: t.rows,
+            files: t.files,
             problems: t.problems,
             figures: t.figures,
         })
@@ -485,6 +587,27 @@ fn read_sheet_on_two_threads<RS: Read + Seek>(
         Ok(read) => read,
         Err(panic) => std::panic::resume_unwind(panic),
     }
+}
+
+/// The size and XXH3-128 hash of a workbook's bytes, read through once
+/// (the reader is left at its start).
+fn identity_of<RS: Read + Seek>(reader: &mut RS) -> std::io::Result<(u64, u128)> {
+    reader.seek(SeekFrom::Start(0))?;
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut size = 0u64;
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        size += n as u64;
+        h.update(&buf[..n]);
+    }
+    reader.seek(SeekFrom::Start(0))?;
+    Ok((size, h.digest128()))
 }
 
 /// Opens a file to read, with its first bytes (the file is left at its

@@ -142,7 +142,7 @@ fn json_figures(r: &Report) -> BTreeMap<String, Value> {
     json_leaves(&r.to_json_value(), "", &mut leaves);
     leaves
         .into_iter()
-        .filter(|(p, _)| !p.starts_with("problems."))
+        .filter(|(p, _)| !p.starts_with("problems.") && !p.starts_with("files."))
         .collect()
 }
 
@@ -953,31 +953,63 @@ fn the_workbook_reads_back_as_the_json() {
         assert_eq!(covered, want, "{}", r.dataset);
     }
 
-    // 行数: the row accounting of each ledger.
+    // 行数: the row accounting of every file, then each ledger's total.
     let rows = grid(&mut wb, "行数");
     assert_eq!(
         rows[0],
-        ["台账", "读取", "计入", "期外", "重复", "空行", "拒收"].map(Data::from)
-    );
-    for (row, r) in rows[1..].iter().zip(&reports) {
-        assert_eq!(text(&row[0]), r.dataset.title());
-        let json = r.to_json_value();
-        for (i, k) in [
-            "read",
-            "counted",
-            "out_of_period",
-            "duplicates",
-            "blank",
-            "rejected",
+        [
+            "台账",
+            "文件",
+            "工作表",
+            "读取",
+            "计入",
+            "期外",
+            "重复",
+            "空行",
+            "拒收"
         ]
-        .iter()
-        .enumerate()
-        {
-            assert_cell(&row[i + 1], &json["rows"][k], k);
-            assert_cell(&row[i + 1], &fixture[r.dataset.name()]["rows"][k], k);
+        .map(Data::from)
+    );
+    let keys = [
+        "read",
+        "counted",
+        "out_of_period",
+        "duplicates",
+        "blank",
+        "rejected",
+    ];
+    let mut at = 1;
+    for r in &reports {
+        let json = r.to_json_value();
+        let files = json["files"].as_array().unwrap();
+        for (i, file) in files.iter().enumerate() {
+            let row = &rows[at + i];
+            assert_eq!(text(&row[0]), r.dataset.title());
+            assert_eq!(Value::String(text(&row[1])), file["file"]);
+            for (j, k) in keys.iter().enumerate() {
+                assert_cell(&row[j + 3], &file["rows"][k], k);
+            }
         }
+        let total = &rows[at + files.len()];
+        assert_eq!(text(&total[1]), "合计");
+        for (j, k) in keys.iter().enumerate() {
+            assert_cell(&total[j + 3], &json["rows"][k], k);
+            assert_cell(&total[j + 3], &fixture[r.dataset.name()]["rows"][k], k);
+        }
+        at += files.len() + 1;
     }
-    assert_eq!(rows.len(), reports.len() + 1);
+    // Complaints are two files (2022 and 2023) whose rows add up to its
+    // total; every other sample is one file.
+    let complaints = reports
+        .iter()
+        .find(|r| r.dataset == Dataset::Complaints)
+        .unwrap();
+    assert_eq!(complaints.files.len(), 2);
+    assert_eq!(
+        complaints.files.iter().map(|f| f.rows.read).sum::<u64>(),
+        complaints.rows.read
+    );
+    assert_eq!(rows.len(), at);
     // No problem in the samples.
     assert_eq!(grid(&mut wb, "问题").len(), 1);
 }

@@ -200,6 +200,7 @@ fn a_long_unfinished_row_after_the_header_then_a_large_feed() {
         let mut o = Options::default().year(2023).unwrap().threads(threads);
         o.block_bytes = 64;
         let mut t = Tally::new(Dataset::Complaints, &o).unwrap();
+        t.begin_file("f0.csv").unwrap();
         t.feed(&data[..first]).unwrap();
         t.feed(&data[first..]).unwrap();
         assert_eq!(t.finish().unwrap(), whole, "{threads} threads");

@@ -49,6 +49,14 @@ fn json(r: &Report) -> Value {
             p["cell"] = Value::Null;
         }
     }
+    // Each sheet is an input as each CSV file is: their rows must agree,
+    // not their names.
+    if let Some(files) = v["files"].as_array_mut() {
+        for f in files {
+            f["file"] = Value::Null;
+            f["sheet"] = Value::Null;
+        }
+    }
     v
 }
 

@@ -19,6 +19,8 @@ enum Cli {
     One(Dataset, DatasetArgs),
     /// `govtally report DIR`
     Report(ReportArgs),
+    /// `govtally merge STATE…`
+    Merge(MergeArgs),
 }
 
 /// The command line's grammar: one subcommand per ledger of the registry,
@@ -41,6 +43,10 @@ pub(crate) fn command() -> clap::Command {
         clap::Command::new("report")
             .about("Every ledger export in DIR, each recognised by its header, in one report."),
     ))
+    .subcommand(MergeArgs::augment_args(clap::Command::new("merge").about(
+        "Merges saved states (--save-state) into one report, as one run over their \
+         inputs in the order given (docs/state.md).",
+    )))
 }
 
 fn parse_cli(m: &ArgMatches) -> Result<Cli, clap::Error> {
@@ -49,6 +55,9 @@ fn parse_cli(m: &ArgMatches) -> Result<Cli, clap::Error> {
         .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::MissingSubcommand))?;
     if name == "report" {
         return Ok(Cli::Report(ReportArgs::from_arg_matches(sub)?));
+    }
+    if name == "merge" {
+        return Ok(Cli::Merge(MergeArgs::from_arg_matches(sub)?));
     }
     let dataset = name
         .parse::<Dataset>()
@@ -60,12 +69,39 @@ fn parse_cli(m: &ArgMatches) -> Result<Cli, clap::Error> {
 struct DatasetArgs {
     /// Ledger exports (several files of one dataset are tallied together):
     /// CSV, or workbooks (.xlsx, .xlsm, .xlsb, .xls, .ods).
-    #[arg(required = true, value_name = "FILE")]
+    #[arg(required_unless_present = "resume", value_name = "FILE")]
     files: Vec<PathBuf>,
     /// The sheet of each workbook to read (default: every sheet whose
     /// header is one of this ledger).
     #[arg(long, value_name = "NAME")]
     sheet: Option<String>,
+    /// Resume the tally saved in STATE (by --save-state): the files are
+    /// read after its inputs, as in one run. Its period, rounding and
+    /// aliases are used unless given here (then they must agree).
+    #[arg(long, value_name = "STATE")]
+    resume: Option<PathBuf>,
+    /// Also save the tally as a state in STATE, to resume or merge later;
+    /// an existing STATE is replaced only once the whole state is written.
+    #[arg(long, value_name = "STATE")]
+    save_state: Option<PathBuf>,
+    /// Prefix every id of these files with P (`余杭`): for ledgers whose ids
+    /// are unique only within a district, so that a roll-up of several
+    /// districts' states keeps them apart.
+    #[arg(long, value_name = "P")]
+    id_prefix: Option<String>,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Args)]
+struct MergeArgs {
+    /// States written by --save-state, of one ledger, merged in this order:
+    /// an id in two of them counts once, with the earlier state's row.
+    #[arg(required = true, value_name = "STATE")]
+    states: Vec<PathBuf>,
+    /// Also save the merged tally as a state in OUT (replaced atomically).
+    #[arg(long, value_name = "OUT")]
+    save_state: Option<PathBuf>,
     #[command(flatten)]
     common: Common,
 }
@@ -120,8 +156,8 @@ struct Common {
     map: Vec<String>,
     /// Rounding of percentages and means: half_away_from_zero (四舍五入,
     /// default) or half_even (GB/T 8170).
-    #[arg(long, default_value = "half_away_from_zero", value_name = "RULE")]
-    rounding: String,
+    #[arg(long, value_name = "RULE")]
+    rounding: Option<String>,
     /// Worker threads (default: every available core). Figures never depend
     /// on it.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=govtally::MAX_THREADS as i64))]
@@ -229,7 +265,99 @@ fn run(cli: Cli) -> Result<(), Failure> {
     match cli {
         Cli::One(d, a) => one(d, a, out),
         Cli::Report(a) => report(a, out),
+        Cli::Merge(a) => merge(a, out),
     }
+}
+
+/// Reads a state file.
+fn read_state(path: &Path) -> Result<Vec<u8>, Failure> {
+    std::fs::read(path).map_err(|source| {
+        Failure::Data(Error::Io {
+            path: path.display().to_string(),
+            source,
+        })
+    })
+}
+
+/// `o` with the state's period, rounding and aliases where the command line
+/// gave none (where it did, resuming checks that they agree).
+fn with_state_settings(
+    c: &Common,
+    o: Options,
+    state: &[u8],
+    path: &Path,
+) -> Result<Options, Failure> {
+    let info = govtally::state::info(state).map_err(|error| {
+        Failure::Data(Error::State {
+            state: path.display().to_string(),
+            error,
+        })
+    })?;
+    let adopted = info.options(&o);
+    Ok(Options {
+        period: if c.year.is_none() && c.from.is_none() {
+            adopted.period
+        } else {
+            o.period
+        },
+        rounding: if c.rounding.is_none() {
+            adopted.rounding
+        } else {
+            o.rounding
+        },
+        aliases: if c.map.is_empty() {
+            adopted.aliases
+        } else {
+            o.aliases.clone()
+        },
+        keep_state: true,
+        ..o
+    })
+}
+
+/// `govtally merge STATE…`
+fn merge(a: MergeArgs, out: &mut impl Write) -> Result<(), Failure> {
+    let template = prepare(&a.common)?;
+    let first = read_state(&a.states[0])?;
+    let o = with_state_settings(&a.common, options(&a.common)?, &first, &a.states[0])?;
+    let mut t = Tally::resume(&a.states[0].display().to_string(), &first, &o)?;
+    drop(first);
+    for path in &a.states[1..] {
+        let state = read_state(path)?;
+        t.merge_state(&path.display().to_string(), &state)?;
+    }
+    finish_one(
+        t,
+        &a.common,
+        a.save_state.as_deref(),
+        template.as_ref(),
+        out,
+    )
+}
+
+/// Saves the state if asked, finishes the tally and writes its report.
+fn finish_one(
+    mut t: Tally,
+    c: &Common,
+    save_state: Option<&Path>,
+    template: Option<&Template>,
+    out: &mut impl Write,
+) -> Result<(), Failure> {
+    for s in t.sheets_not_read() {
+        eprintln!(
+            "govtally: note: {} [{}] not read: {}",
+            s.file, s.sheet, s.reason
+        );
+    }
+    if let Some(path) = save_state {
+        let state = t.save_state()?;
+        write_atomically(path, &state)?;
+    }
+    let report = t.finish()?;
+    let bytes = rendered(c.format, template, std::slice::from_ref(&report), || {
+        report.to_json_pretty()
+    })?;
+    emit(c, &bytes, out)
 }
 
 fn options(c: &Common) -> Result<Options, Failure> {
@@ -241,7 +369,9 @@ fn options(c: &Common) -> Result<Options, Failure> {
         o.period = Some(Period::parse(f, t)?);
     }
     o.encoding = c.encoding.parse::<Encoding>()?;
-    o.rounding = c.rounding.parse::<Rounding>()?;
+    if let Some(r) = &c.rounding {
+        o.rounding = r.parse::<Rounding>()?;
+    }
     if let Some(d) = &c.delimiter {
         o.delimiter = Some(match d.as_str() {
             "tab" | "\\t" | "\t" | "TAB" => b'\t',
@@ -292,29 +422,41 @@ fn options(c: &Common) -> Result<Options, Failure> {
 }
 
 fn one(dataset: Dataset, a: DatasetArgs, out: &mut impl Write) -> Result<(), Failure> {
-    let o = options(&a.common)?;
+    let mut o = options(&a.common)?;
+    o.id_prefix = a.id_prefix.clone();
+    o.keep_state = a.save_state.is_some();
     let template = prepare(&a.common)?;
-    let mut t = Tally::new(dataset, &o)?;
+    let mut t = match &a.resume {
+        None => Tally::new(dataset, &o)?,
+        Some(path) => {
+            let state = read_state(path)?;
+            let o = with_state_settings(&a.common, o, &state, path)?;
+            let t = Tally::resume(&path.display().to_string(), &state, &o)?;
+            if t.dataset() != dataset {
+                return Err(Failure::Data(Error::State {
+                    state: path.display().to_string(),
+                    error: govtally::state::StateError::Dataset {
+                        state: t.dataset().name().to_string(),
+                        tally: dataset.name().to_string(),
+                    },
+                }));
+            }
+            t
+        }
+    };
     for f in &a.files {
         match &a.sheet {
             Some(sheet) if is_workbook(f) => t.feed_workbook_file(f, Some(sheet))?,
             _ => t.feed_file(f)?,
         }
     }
-    for s in t.sheets_not_read() {
-        eprintln!(
-            "govtally: note: {} [{}] not read: {}",
-            s.file, s.sheet, s.reason
-        );
-    }
-    let report = t.finish()?;
-    let bytes = rendered(
-        a.common.format,
+    finish_one(
+        t,
+        &a.common,
+        a.save_state.as_deref(),
         template.as_ref(),
-        std::slice::from_ref(&report),
-        || report.to_json_pretty(),
-    )?;
-    emit(&a.common, &bytes, out)
+        out,
+    )
 }
 
 /// Checks the output options before any data is read, and reads and
@@ -378,10 +520,17 @@ fn rendered(
 /// target first, then renamed over it, so a failed run never leaves a
 /// half-written file.
 fn emit(c: &Common, bytes: &[u8], out: &mut impl Write) -> Result<(), Failure> {
-    let Some(path) = &c.output else {
-        out.write_all(bytes)?;
-        return Ok(());
-    };
+    match &c.output {
+        None => {
+            out.write_all(bytes)?;
+            Ok(())
+        }
+        Some(path) => write_atomically(path, bytes),
+    }
+}
+
+/// Writes `bytes` beside `path`, then renames them over it.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     let io_err = |source| {
         Failure::Data(Error::Io {
             path: path.display().to_string(),

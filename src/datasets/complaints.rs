@@ -5,12 +5,15 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::text::{self, key_label, label, line, name, pct, word};
-use super::{Cells, DatasetSpec, NOT_FILLED, PerVariant, Text, masked_groups, owned, vocab};
+use super::{
+    Cells, DatasetSpec, NOT_FILLED, PerVariant, Strings, Text, masked_groups, owned, vocab,
+};
 use crate::input::header::ColumnSpec;
 use crate::options::{Period, Rounding};
+use crate::state::kept;
 use crate::stats::change::{Change, Decimal2};
 use crate::stats::distinct::IdKey;
 use crate::stats::groups::Groups;
@@ -42,6 +45,15 @@ pub struct Row<'r> {
     channel: Option<Text<'r>>,
     category: Option<Text<'r>>,
     kind: ComplaintKind,
+}
+
+/// A complaints row as a saved state keeps it.
+#[derive(Serialize, Deserialize)]
+pub struct Kept {
+    date: i32,
+    channel: u32,
+    category: u32,
+    kind: u8,
 }
 
 /// Counts for [current period, previous period].
@@ -140,6 +152,26 @@ impl DatasetSpec for Complaints {
             category: row.category.map(owned),
             kind: row.kind,
         }
+    }
+
+    type Kept = Kept;
+
+    fn keep(row: &Row<'_>, strings: &mut Strings) -> Kept {
+        Kept {
+            date: kept::day(row.date),
+            channel: strings.put(row.channel.as_deref()),
+            category: strings.put(row.category.as_deref()),
+            kind: kept::index(row.kind),
+        }
+    }
+
+    fn restore<'s>(k: &Kept, strings: &'s [String]) -> Option<Row<'s>> {
+        Some(Row {
+            date: kept::date(k.date)?,
+            channel: kept::text(strings, k.channel)?,
+            category: kept::text(strings, k.category)?,
+            kind: kept::vocab(k.kind)?,
+        })
     }
 
     fn date(row: &Row<'_>) -> NaiveDate {

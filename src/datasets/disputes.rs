@@ -6,13 +6,14 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::text::{key_label, label, line, name, pairs, pct, word};
-use super::{ByMonth, Cells, DatasetSpec, PerVariant, Vocab, vocab};
+use super::{ByMonth, Cells, DatasetSpec, PerVariant, Strings, Vocab, vocab};
 use crate::input::fields::DateTime;
 use crate::input::header::ColumnSpec;
 use crate::options::{Period, Rounding};
+use crate::state::kept;
 use crate::stats::change::Decimal2;
 use crate::stats::days::Days;
 use crate::stats::distinct::IdKey;
@@ -98,6 +99,18 @@ pub struct Row {
     closed: Option<NaiveDate>,
     hearing: Option<DateTime>,
     mode: HearingMode,
+}
+
+/// A disputes row as a saved state keeps it.
+#[derive(Serialize, Deserialize)]
+pub struct Kept {
+    registered: i32,
+    venue_type: u8,
+    process: u8,
+    outcome: u8,
+    closed: Option<i32>,
+    hearing: Option<kept::KeptDateTime>,
+    mode: u8,
 }
 
 /// `hearings.by_month.<YYYY-MM>` and the period's totals.
@@ -265,6 +278,35 @@ impl DatasetSpec for Disputes {
 
     fn into_owned<'a, 'b>(row: Self::Row<'a>) -> Self::Row<'b> {
         row
+    }
+
+    type Kept = Kept;
+
+    fn keep(row: &Row, _strings: &mut Strings) -> Kept {
+        Kept {
+            registered: kept::day(row.registered),
+            venue_type: kept::index(row.venue_type),
+            process: kept::index(row.process),
+            outcome: kept::index(row.outcome),
+            closed: kept::opt_day(row.closed),
+            hearing: row.hearing.map(kept::keep_date_time),
+            mode: kept::index(row.mode),
+        }
+    }
+
+    fn restore(k: &Kept, _strings: &[String]) -> Option<Row> {
+        Some(Row {
+            registered: kept::date(k.registered)?,
+            venue_type: kept::vocab(k.venue_type)?,
+            process: kept::vocab(k.process)?,
+            outcome: kept::vocab(k.outcome)?,
+            closed: kept::opt_date(k.closed)?,
+            hearing: match k.hearing {
+                None => None,
+                Some(h) => Some(kept::date_time(h)?),
+            },
+            mode: kept::vocab(k.mode)?,
+        })
     }
 
     fn date(row: &Row) -> NaiveDate {

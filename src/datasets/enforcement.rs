@@ -2,13 +2,14 @@
 //! (spec 2.5).
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
 use super::text::{key_label, label, line, name, word};
-use super::{ByMonth, Cells, DatasetSpec, PerVariant, vocab};
+use super::{ByMonth, Cells, DatasetSpec, PerVariant, Strings, vocab};
 use crate::input::header::ColumnSpec;
 use crate::options::{Period, Rounding};
+use crate::state::kept;
 use crate::stats::change::Decimal2;
 use crate::stats::distinct::{IdKey, KeySet};
 
@@ -64,6 +65,16 @@ pub struct Row {
     /// when both are.
     target: Option<IdKey>,
     /// Fen.
+    amount: i64,
+}
+
+/// A enforcement row as a saved state keeps it.
+#[derive(Serialize, Deserialize)]
+pub struct Kept {
+    date: i32,
+    action: u8,
+    kind: u8,
+    target: Option<[u8; 16]>,
     amount: i64,
 }
 
@@ -167,6 +178,28 @@ impl DatasetSpec for Enforcement {
 
     fn into_owned<'a, 'b>(row: Self::Row<'a>) -> Self::Row<'b> {
         row
+    }
+
+    type Kept = Kept;
+
+    fn keep(row: &Row, _strings: &mut Strings) -> Kept {
+        Kept {
+            date: kept::day(row.date),
+            action: kept::index(row.action),
+            kind: kept::index(row.kind),
+            target: row.target.map(|t| t.0.to_le_bytes()),
+            amount: row.amount,
+        }
+    }
+
+    fn restore(k: &Kept, _strings: &[String]) -> Option<Row> {
+        Some(Row {
+            date: kept::date(k.date)?,
+            action: kept::vocab(k.action)?,
+            kind: kept::vocab(k.kind)?,
+            target: k.target.map(|t| IdKey(u128::from_le_bytes(t))),
+            amount: k.amount,
+        })
     }
 
     fn date(row: &Row) -> NaiveDate {

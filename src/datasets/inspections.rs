@@ -5,13 +5,16 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::text::{key_label, label, line, name, pairs, pct, word};
-use super::{Cells, DatasetSpec, PerVariant, Text, masked_groups, month_key, owned, vocab};
+use super::{
+    Cells, DatasetSpec, PerVariant, Strings, Text, masked_groups, month_key, owned, vocab,
+};
 use crate::input::fields::split_list;
 use crate::input::header::ColumnSpec;
 use crate::options::{Period, Rounding};
+use crate::state::kept;
 use crate::stats::change::Decimal2;
 use crate::stats::distinct::{IdKey, KeySet};
 
@@ -49,6 +52,17 @@ pub struct Row<'r> {
     partners: Option<Text<'r>>,
     object: Text<'r>,
     result: InspectionResult,
+}
+
+/// A inspections row as a saved state keeps it.
+#[derive(Serialize, Deserialize)]
+pub struct Kept {
+    task: u32,
+    date: i32,
+    joint: bool,
+    partners: u32,
+    object: u32,
+    result: u8,
 }
 
 struct Task {
@@ -150,6 +164,30 @@ impl DatasetSpec for Inspections {
             object: owned(row.object),
             result: row.result,
         }
+    }
+
+    type Kept = Kept;
+
+    fn keep(row: &Row<'_>, strings: &mut Strings) -> Kept {
+        Kept {
+            task: strings.put(Some(&row.task)),
+            date: kept::day(row.date),
+            joint: row.joint,
+            partners: strings.put(row.partners.as_deref()),
+            object: strings.put(Some(&row.object)),
+            result: kept::index(row.result),
+        }
+    }
+
+    fn restore<'s>(k: &Kept, strings: &'s [String]) -> Option<Row<'s>> {
+        Some(Row {
+            task: kept::required_text(strings, k.task)?,
+            date: kept::date(k.date)?,
+            joint: k.joint,
+            partners: kept::text(strings, k.partners)?,
+            object: kept::required_text(strings, k.object)?,
+            result: kept::vocab(k.result)?,
+        })
     }
 
     fn date(row: &Row<'_>) -> NaiveDate {

@@ -4,12 +4,15 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::text::{key_label, label, line, name, opt, pairs, word};
-use super::{Cells, DatasetSpec, NOT_FILLED, PerVariant, Text, masked_groups, owned, vocab};
+use super::{
+    Cells, DatasetSpec, NOT_FILLED, PerVariant, Strings, Text, masked_groups, owned, vocab,
+};
 use crate::input::header::ColumnSpec;
 use crate::options::{Period, Rounding};
+use crate::state::kept;
 use crate::stats::days::Days;
 use crate::stats::distinct::IdKey;
 
@@ -63,6 +66,17 @@ pub struct Row<'r> {
     completed: Option<NaiveDate>,
     opinions: u64,
     conclusion: Conclusion,
+}
+
+/// A legality row as a saved state keeps it.
+#[derive(Serialize, Deserialize)]
+pub struct Kept {
+    doc_type: u8,
+    department: u32,
+    received: i32,
+    completed: Option<i32>,
+    opinions: u64,
+    conclusion: u8,
 }
 
 /// Legality figures being accumulated.
@@ -171,6 +185,30 @@ impl DatasetSpec for Legality {
             opinions: row.opinions,
             conclusion: row.conclusion,
         }
+    }
+
+    type Kept = Kept;
+
+    fn keep(row: &Row<'_>, strings: &mut Strings) -> Kept {
+        Kept {
+            doc_type: kept::index(row.doc_type),
+            department: strings.put(row.department.as_deref()),
+            received: kept::day(row.received),
+            completed: kept::opt_day(row.completed),
+            opinions: row.opinions,
+            conclusion: kept::index(row.conclusion),
+        }
+    }
+
+    fn restore<'s>(k: &Kept, strings: &'s [String]) -> Option<Row<'s>> {
+        Some(Row {
+            doc_type: kept::vocab(k.doc_type)?,
+            department: kept::text(strings, k.department)?,
+            received: kept::date(k.received)?,
+            completed: kept::opt_date(k.completed)?,
+            opinions: k.opinions,
+            conclusion: kept::vocab(k.conclusion)?,
+        })
     }
 
     fn date(row: &Row<'_>) -> NaiveDate {

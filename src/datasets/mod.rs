@@ -27,6 +27,7 @@ use crate::input::fields::{self, DateTime};
 use crate::input::header::{ColumnSpec, HeaderMap};
 use crate::input::records::Record;
 use crate::options::{Period, Rounding};
+pub use crate::state::kept::Strings;
 use crate::stats::distinct::IdKey;
 
 /// A closed vocabulary: an enum column's values (spec section 2).
@@ -367,6 +368,16 @@ pub trait DatasetSpec: 'static {
     fn parse<'r>(cells: &mut Cells<'r, '_>) -> Option<(IdKey, Self::Row<'r>)>;
     /// The row with every borrowed text copied, to outlive its record.
     fn into_owned<'a, 'b>(row: Self::Row<'a>) -> Self::Row<'b>;
+    /// What a saved state keeps of a first occurrence (docs/state.md):
+    /// what its figures read, texts as numbers in the state's
+    /// [`Strings`], dates as day numbers, values as indexes.
+    type Kept: serde::Serialize + serde::de::DeserializeOwned + Send + 'static;
+    /// The row as a state keeps it.
+    fn keep(row: &Self::Row<'_>, strings: &mut Strings) -> Self::Kept;
+    /// The row of a kept one, its texts borrowed from `strings` (numbered
+    /// from 1); None when the kept row is damaged (a number that is no
+    /// text, date or value).
+    fn restore<'s>(kept: &Self::Kept, strings: &'s [String]) -> Option<Self::Row<'s>>;
     /// The date the period applies to; for a ledger whose figures take
     /// several dates, any one of them (see [`DatasetSpec::more_dates`]).
     fn date(row: &Self::Row<'_>) -> NaiveDate;

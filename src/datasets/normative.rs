@@ -3,13 +3,14 @@
 //! and documents cleaned up in the period (spec 2.4).
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
 use super::text::{key_label, label, line, opt, pairs, word};
-use super::{Cells, DatasetSpec, PerVariant, vocab};
+use super::{Cells, DatasetSpec, PerVariant, Strings, vocab};
 use crate::input::header::ColumnSpec;
 use crate::options::{Period, Rounding};
+use crate::state::kept;
 use crate::stats::distinct::IdKey;
 
 vocab! {
@@ -45,6 +46,16 @@ pub struct Row {
     published: bool,
     cleanup: Option<NaiveDate>,
     result: CleanupResult,
+}
+
+/// A normative row as a saved state keeps it.
+#[derive(Serialize, Deserialize)]
+pub struct Kept {
+    issued: i32,
+    reviewed: bool,
+    published: bool,
+    cleanup: Option<i32>,
+    result: u8,
 }
 
 /// Normative-document figures being accumulated.
@@ -149,6 +160,28 @@ impl DatasetSpec for Normative {
 
     fn into_owned<'a, 'b>(row: Self::Row<'a>) -> Self::Row<'b> {
         row
+    }
+
+    type Kept = Kept;
+
+    fn keep(row: &Row, _strings: &mut Strings) -> Kept {
+        Kept {
+            issued: kept::day(row.issued),
+            reviewed: row.reviewed,
+            published: row.published,
+            cleanup: kept::opt_day(row.cleanup),
+            result: kept::index(row.result),
+        }
+    }
+
+    fn restore(k: &Kept, _strings: &[String]) -> Option<Row> {
+        Some(Row {
+            issued: kept::date(k.issued)?,
+            reviewed: k.reviewed,
+            published: k.published,
+            cleanup: kept::opt_date(k.cleanup)?,
+            result: kept::vocab(k.result)?,
+        })
     }
 
     fn date(row: &Row) -> NaiveDate {

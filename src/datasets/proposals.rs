@@ -2,13 +2,14 @@
 //! members' proposal handled (spec 2.9).
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
 use super::text::{key_label, label, line, pairs, pct, word};
-use super::{Cells, DatasetSpec, PerVariant, vocab};
+use super::{Cells, DatasetSpec, PerVariant, Strings, vocab};
 use crate::input::header::ColumnSpec;
 use crate::options::{Period, Rounding};
+use crate::state::kept;
 use crate::stats::change::Decimal2;
 use crate::stats::distinct::IdKey;
 
@@ -67,6 +68,17 @@ pub struct Row {
     due: Option<NaiveDate>,
     replied: Option<NaiveDate>,
     satisfaction: Satisfaction,
+}
+
+/// A proposals row as a saved state keeps it.
+#[derive(Serialize, Deserialize)]
+pub struct Kept {
+    kind: u8,
+    role: u8,
+    assigned: i32,
+    due: Option<i32>,
+    replied: Option<i32>,
+    satisfaction: u8,
 }
 
 /// Suggestion and proposal figures being accumulated.
@@ -150,6 +162,30 @@ impl DatasetSpec for Proposals {
 
     fn into_owned<'a, 'b>(row: Self::Row<'a>) -> Self::Row<'b> {
         row
+    }
+
+    type Kept = Kept;
+
+    fn keep(row: &Row, _strings: &mut Strings) -> Kept {
+        Kept {
+            kind: kept::index(row.kind),
+            role: kept::index(row.role),
+            assigned: kept::day(row.assigned),
+            due: kept::opt_day(row.due),
+            replied: kept::opt_day(row.replied),
+            satisfaction: kept::index(row.satisfaction),
+        }
+    }
+
+    fn restore(k: &Kept, _strings: &[String]) -> Option<Row> {
+        Some(Row {
+            kind: kept::vocab(k.kind)?,
+            role: kept::vocab(k.role)?,
+            assigned: kept::date(k.assigned)?,
+            due: kept::opt_date(k.due)?,
+            replied: kept::opt_date(k.replied)?,
+            satisfaction: kept::vocab(k.satisfaction)?,
+        })
     }
 
     fn date(row: &Row) -> NaiveDate {

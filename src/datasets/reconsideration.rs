@@ -5,12 +5,15 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::text::{key_label, label, line, name, pct, word};
-use super::{Cells, DatasetSpec, NOT_FILLED, PerVariant, Text, masked_groups, owned, vocab};
+use super::{
+    Cells, DatasetSpec, NOT_FILLED, PerVariant, Strings, Text, masked_groups, owned, vocab,
+};
 use crate::input::header::ColumnSpec;
 use crate::options::{Period, Rounding};
+use crate::state::kept;
 use crate::stats::change::Decimal2;
 use crate::stats::distinct::IdKey;
 
@@ -72,6 +75,18 @@ pub struct Row<'r> {
     concluded: Option<NaiveDate>,
     result: CaseResult,
     subject: Option<Text<'r>>,
+    head_appeared: Option<bool>,
+}
+
+/// A reconsideration row as a saved state keeps it.
+#[derive(Serialize, Deserialize)]
+pub struct Kept {
+    case_type: u8,
+    received: i32,
+    status: u8,
+    concluded: Option<i32>,
+    result: u8,
+    subject: u32,
     head_appeared: Option<bool>,
 }
 
@@ -179,6 +194,32 @@ impl DatasetSpec for Reconsideration {
             result: row.result,
             head_appeared: row.head_appeared,
         }
+    }
+
+    type Kept = Kept;
+
+    fn keep(row: &Row<'_>, strings: &mut Strings) -> Kept {
+        Kept {
+            case_type: kept::index(row.case_type),
+            received: kept::day(row.received),
+            status: kept::index(row.status),
+            concluded: kept::opt_day(row.concluded),
+            result: kept::index(row.result),
+            subject: strings.put(row.subject.as_deref()),
+            head_appeared: row.head_appeared,
+        }
+    }
+
+    fn restore<'s>(k: &Kept, strings: &'s [String]) -> Option<Row<'s>> {
+        Some(Row {
+            case_type: kept::vocab(k.case_type)?,
+            received: kept::date(k.received)?,
+            status: kept::vocab(k.status)?,
+            concluded: kept::opt_date(k.concluded)?,
+            result: kept::vocab(k.result)?,
+            subject: kept::text(strings, k.subject)?,
+            head_appeared: k.head_appeared,
+        })
     }
 
     fn date(row: &Row<'_>) -> NaiveDate {

@@ -23,7 +23,7 @@ use std::sync::{Condvar, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWrite
 
 mod shard;
 
-use crate::accounting::{PeriodInfo, Problems, RowCounts};
+use crate::accounting::{FileRows, PeriodInfo, Problems, RowCounts};
 use crate::datasets::{Cells, DatasetSpec};
 use crate::error::{Error, FileError, Problem, Result};
 use crate::input::decode::{SourceEncoding, transcode_gb18030};
@@ -33,6 +33,8 @@ use crate::input::mask::mask_personal;
 use crate::input::records::{Overflow, Record, RecordLimits, Splitter};
 use crate::input::workbook::SheetRow;
 use crate::options::{BadRowPolicy, Options};
+use crate::state::kept::{KeptRow, SavedRow, Strings};
+use crate::state::{self, Body, Input, Settings, StateError};
 use crate::stats::distinct::IdKey;
 use shard::Shard;
 
@@ -47,6 +49,15 @@ pub(crate) trait FileEngine<F>: Send {
     /// The next row of the sheet begun with [`FileEngine::begin_sheet`].
     fn feed_row(&mut self, row: &SheetRow<'_>);
     fn end_file(&mut self);
+    /// The size and content hash of the input just ended. A tally that
+    /// keeps state refuses an input whose bytes it already took.
+    fn identify(&mut self, size: u64, hash: u128);
+    /// The tally as a state (docs/state.md); every input must be ended.
+    fn save_state(&mut self) -> Result<Vec<u8>>;
+    /// Takes in the inputs, rows and problems of a state's body (its
+    /// header checked), as if its inputs were fed now; `name` names the
+    /// state in errors.
+    fn take_state(&mut self, name: &str, body: &[u8]) -> Result<()>;
     fn fail(&mut self, error: FileError);
     fn check(&self) -> Result<()>;
     fn finish(self: Box<Self>) -> Result<Tallied<F>>;
@@ -56,6 +67,7 @@ pub(crate) trait FileEngine<F>: Send {
 pub(crate) struct Tallied<F> {
     pub period: PeriodInfo,
     pub rows: RowCounts,
+    pub files: Vec<FileRows>,
     pub problems: Problems,
     pub figures: F,
 }
@@ -68,6 +80,8 @@ struct Context<'c> {
     enc: SourceEncoding,
     /// The workbook sheet being read (None for CSV).
     sheet: Option<&'c str>,
+    /// Prefixed to every id (`Options::id_prefix`).
+    prefix: Option<&'c str>,
 }
 
 /// How many non-blank rows at the top of a file may come before its
@@ -124,9 +138,25 @@ fn parse_record<'b, D: DatasetSpec>(
         cell_errors,
     };
     match D::parse(&mut cells) {
-        Some((key, row)) if problems.len() == before => Parsed::Row(key, row),
+        Some((key, row)) if problems.len() == before => match ctx.prefix {
+            None => Parsed::Row(key, row),
+            Some(p) => Parsed::Row(prefixed(key, p), row),
+        },
         _ => Parsed::Rejected,
     }
+}
+
+/// The key of an id with a prefix (`Options::id_prefix`): a 128-bit hash
+/// of the prefix and the id's key, tagged as hashed keys are, so that no
+/// two (prefix, id) pairs share a key but with the probability two long
+/// ids do (`stats::distinct`).
+#[cold]
+fn prefixed(key: IdKey, prefix: &str) -> IdKey {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(&(prefix.len() as u64).to_le_bytes());
+    h.update(prefix.as_bytes());
+    h.update(&key.0.to_le_bytes());
+    IdKey(h.digest128() | (1u128 << 127))
 }
 
 /// The longest stretch of `input` that is valid UTF-8, from its first
@@ -270,6 +300,12 @@ pub(crate) struct Core<D: DatasetSpec> {
     enc: SourceEncoding,
     shards: Vec<Shard<D>>,
     rows: RowCounts,
+    /// Every input begun (taken from states too), in order; the last is
+    /// being read when `input_open`, and `input_start` is `rows` when it
+    /// began.
+    inputs: Vec<Input>,
+    input_open: bool,
+    input_start: RowCounts,
     problems: Problems,
     fatal: Option<FileError>,
     /// Rows handed to shards so far, in file order.
@@ -299,9 +335,12 @@ impl<D: DatasetSpec> Core<D> {
             pending_scanned: 0,
             enc: SourceEncoding::Utf8,
             shards: (0..shard_count(threads))
-                .map(|_| Shard::new(options.period))
+                .map(|_| Shard::new(options.period, options.keep_state))
                 .collect(),
             rows: RowCounts::default(),
+            inputs: Vec::new(),
+            input_open: false,
+            input_start: RowCounts::default(),
             problems: Problems::default(),
             fatal: None,
             ordinal: 0,
@@ -310,6 +349,112 @@ impl<D: DatasetSpec> Core<D> {
             scratch: Vec::new(),
             options: options.clone(),
         }
+    }
+
+    /// Ends the row accounting of the input being read.
+    fn close_input(&mut self) {
+        if !std::mem::take(&mut self.input_open) {
+            return;
+        }
+        let (now, start) = (self.rows, self.input_start);
+        if let Some(input) = self.inputs.last_mut() {
+            input.read += now.read - start.read;
+            input.blank += now.blank - start.blank;
+            input.rejected += now.rejected - start.rejected;
+        }
+    }
+
+    /// Rows of input `i` come next.
+    fn route_to(&mut self, i: usize) {
+        for s in &mut self.shards {
+            s.set_file(i);
+        }
+    }
+
+    /// The state's body: first occurrences in file order, with the texts
+    /// they use.
+    fn state_body(&mut self) -> Result<Vec<u8>> {
+        if !self.options.keep_state {
+            return Err(Error::InvalidOption(
+                "this tally keeps no state: set Options::keep_state (--save-state) \
+                 before feeding it"
+                    .to_string(),
+            ));
+        }
+        let dataset: crate::Dataset = D::NAME.parse()?;
+        let state_error = |error| Error::State {
+            state: "the tally's state".to_string(),
+            error,
+        };
+        let problems_total = self.problems.total;
+        let settings = Settings::of(&self.options);
+        // An input's rows not kept are its duplicates: those of the states
+        // it came from and those the shards found since.
+        let mut inputs = self.inputs.clone();
+        for s in &mut self.shards {
+            for (input, c) in inputs.iter_mut().zip(s.counts()) {
+                input.duplicates += c.duplicates;
+            }
+        }
+        let mut shards: Vec<&mut shard::Kept<D>> =
+            self.shards.iter_mut().filter_map(|s| s.kept()).collect();
+        if let [only] = shards.as_mut_slice() {
+            // One shard: its rows are in file order and its texts are the
+            // state's as they are.
+            let body = Body {
+                settings,
+                inputs,
+                problems_total,
+                problems: self.problems.items.clone(),
+                strings: only.strings.list().to_vec(),
+                rows: only
+                    .rows
+                    .iter()
+                    .map(|k| SavedRow {
+                        key: k.key,
+                        file: k.file,
+                        row: &k.row,
+                    })
+                    .collect::<Vec<_>>(),
+            };
+            return state::write(dataset, &body).map_err(state_error);
+        }
+        // Several: their rows merged back into file order, and their texts
+        // numbered anew in one table.
+        let mut strings = Strings::default();
+        let mut rows = Vec::with_capacity(shards.iter().map(|s| s.rows.len()).sum());
+        let mut heads = std::collections::BinaryHeap::new();
+        let mut at = vec![0usize; shards.len()];
+        for (i, s) in shards.iter().enumerate() {
+            if let Some(r) = s.rows.first() {
+                heads.push(std::cmp::Reverse((r.ordinal, i)));
+            }
+        }
+        while let Some(std::cmp::Reverse((_, i))) = heads.pop() {
+            let s = &shards[i];
+            let k: &KeptRow<D::Kept> = &s.rows[at[i]];
+            let row = D::restore(&k.row, s.strings.list()).ok_or_else(|| {
+                state_error(StateError::Damaged("a kept row lost its texts".to_string()))
+            })?;
+            rows.push(SavedRow {
+                key: k.key,
+                file: k.file,
+                row: D::keep(&row, &mut strings),
+            });
+            at[i] += 1;
+            if let Some(r) = s.rows.get(at[i]) {
+                heads.push(std::cmp::Reverse((r.ordinal, i)));
+            }
+        }
+        let body = Body {
+            settings,
+            inputs,
+            problems_total,
+            problems: self.problems.items.clone(),
+            strings: strings.into_list(),
+            rows,
+        };
+        state::write(dataset, &body).map_err(state_error)
     }
 
     fn keep(&mut self, problems: impl IntoIterator<Item = Problem>) {
@@ -381,6 +526,7 @@ impl<D: DatasetSpec> Core<D> {
             file: &self.file,
             enc: self.enc,
             sheet: None,
+            prefix: self.options.id_prefix.as_deref(),
         };
         let mut problems = std::mem::take(&mut self.scratch);
         match parse_record::<D>(&ctx, rec, rec.bytes(), text, &mut problems, &[]) {
@@ -476,6 +622,7 @@ impl<D: DatasetSpec> Core<D> {
             file: &self.file,
             enc: SourceEncoding::Utf8,
             sheet: self.sheet.as_deref(),
+            prefix: self.options.id_prefix.as_deref(),
         };
         let text = std::str::from_utf8(row.bytes).ok();
         let mut problems = std::mem::take(&mut self.scratch);
@@ -585,6 +732,7 @@ impl<D: DatasetSpec> Core<D> {
             file: &self.file,
             enc: self.enc,
             sheet: None,
+            prefix: self.options.id_prefix.as_deref(),
         };
         let shard_count = self.shards.len();
         let lead = std::mem::replace(
@@ -987,6 +1135,21 @@ fn limits(options: &Options) -> RecordLimits {
 
 impl<D: DatasetSpec, F: From<D::Figures>> FileEngine<F> for Core<D> {
     fn begin_file(&mut self, name: &str) {
+        self.close_input();
+        self.inputs.push(Input {
+            name: name.to_string(),
+            sheet: None,
+            size: 0,
+            hash: [0; 16],
+            id_prefix: self.options.id_prefix.clone(),
+            read: 0,
+            blank: 0,
+            rejected: 0,
+            duplicates: 0,
+        });
+        self.input_open = true;
+        self.input_start = self.rows;
+        self.route_to(self.inputs.len() - 1);
         self.file = name.to_string();
         self.sheet = None;
         self.header = None;
@@ -1002,6 +1165,9 @@ impl<D: DatasetSpec, F: From<D::Figures>> FileEngine<F> for Core<D> {
     fn begin_sheet(&mut self, file: &str, sheet: &str) {
         FileEngine::<F>::begin_file(self, file);
         self.sheet = Some(sheet.to_string());
+        if let Some(input) = self.inputs.last_mut() {
+            input.sheet = Some(sheet.to_string());
+        }
     }
 
     fn feed_row(&mut self, row: &SheetRow<'_>) {
@@ -1049,6 +1215,107 @@ impl<D: DatasetSpec, F: From<D::Figures>> FileEngine<F> for Core<D> {
                 FileError::NoHeader
             }));
         }
+        self.close_input();
+    }
+
+    fn identify(&mut self, size: u64, hash: u128) {
+        let Some((last, earlier)) = self.inputs.split_last_mut() else {
+            return;
+        };
+        last.size = size;
+        last.hash = hash.to_le_bytes();
+        if !self.options.keep_state {
+            return;
+        }
+        if let Some(e) = earlier.iter().find(|e| e.same_as(last)) {
+            self.fatal
+                .get_or_insert(FileError::SameInput { earlier: e.shown() });
+        }
+    }
+
+    fn save_state(&mut self) -> Result<Vec<u8>> {
+        self.close_input();
+        FileEngine::<F>::check(self)?;
+        self.state_body()
+    }
+
+    fn take_state(&mut self, name: &str, body: &[u8]) -> Result<()> {
+        FileEngine::<F>::check(self)?;
+        self.close_input();
+        let error = |error| Error::State {
+            state: name.to_string(),
+            error,
+        };
+        let body: Body<D::Kept> = state::decode(body).map_err(error)?;
+        if let Some(e) = body.settings.differ(&Settings::of(&self.options)) {
+            return Err(error(e));
+        }
+        // Everything is checked before anything is taken: a state refused
+        // leaves the tally as it was.
+        let mut kept = vec![0u64; body.inputs.len()];
+        for r in &body.rows {
+            let n = kept.get_mut(r.file as usize).ok_or_else(|| {
+                error(StateError::Damaged(format!(
+                    "a row names input {} of {}",
+                    r.file,
+                    body.inputs.len()
+                )))
+            })?;
+            *n += 1;
+            if D::restore(&r.row, &body.strings).is_none() {
+                return Err(error(StateError::Damaged(
+                    "a kept row holds a value that is no text, date or value of the ledger"
+                        .to_string(),
+                )));
+            }
+        }
+        for (input, &n) in body.inputs.iter().zip(&kept) {
+            let accounted = [input.blank, input.rejected, input.duplicates, n]
+                .iter()
+                .try_fold(0u64, |a, &b| a.checked_add(b));
+            if accounted != Some(input.read) {
+                return Err(error(StateError::Damaged(format!(
+                    "the rows of input {} do not add up",
+                    input.shown()
+                ))));
+            }
+        }
+        if body.problems_total < body.problems.len() as u64 {
+            return Err(error(StateError::Damaged(
+                "it lists more problems than it counts".to_string(),
+            )));
+        }
+        for (i, input) in body.inputs.iter().enumerate() {
+            let before = self.inputs.iter().chain(&body.inputs[..i]);
+            if let Some(e) = before.into_iter().find(|e| e.same_as(input)) {
+                return Err(Error::File {
+                    file: format!("{} (in {name})", input.shown()),
+                    error: FileError::SameInput { earlier: e.shown() },
+                });
+            }
+        }
+        let base = self.inputs.len();
+        for input in &body.inputs {
+            self.rows.read += input.read;
+            self.rows.blank += input.blank;
+            self.rows.rejected += input.rejected;
+        }
+        self.inputs.extend(body.inputs.iter().cloned());
+        let more = body.problems_total - body.problems.len() as u64;
+        self.keep(body.problems);
+        self.problems.total += more;
+        let n = self.shards.len();
+        for r in &body.rows {
+            let Some(row) = D::restore(&r.row, &body.strings) else {
+                unreachable!("every row was restored above");
+            };
+            let key = IdKey(u128::from_le_bytes(r.key));
+            let shard = &mut self.shards[key.shard(n)];
+            shard.set_file(base + r.file as usize);
+            shard.accept(key, &row, self.ordinal);
+            self.ordinal += 1;
+        }
+        Ok(())
     }
 
     fn fail(&mut self, error: FileError) {
@@ -1069,7 +1336,8 @@ impl<D: DatasetSpec, F: From<D::Figures>> FileEngine<F> for Core<D> {
     }
 
     fn finish(self: Box<Self>) -> Result<Tallied<F>> {
-        let me = *self;
+        let mut me = *self;
+        me.close_input();
         let mut rows = me.rows;
         if me.options.on_bad_row == BadRowPolicy::Fail && rows.rejected > 0 {
             return Err(Error::Rejected {
@@ -1083,11 +1351,29 @@ impl<D: DatasetSpec, F: From<D::Figures>> FileEngine<F> for Core<D> {
         for s in shards {
             all.merge(s);
         }
-        let done = all.finish(me.options.rounding)?;
-        rows.counted = done.counted;
-        rows.out_of_period = done.out_of_period;
-        rows.duplicates = done.duplicates;
+        let done = all.finish(me.options.rounding, me.inputs.len())?;
+        let files: Vec<FileRows> = me
+            .inputs
+            .into_iter()
+            .zip(&done.files)
+            .map(|(input, c)| FileRows {
+                file: input.name,
+                sheet: input.sheet,
+                rows: RowCounts {
+                    read: input.read,
+                    counted: c.counted,
+                    out_of_period: c.unique - c.counted,
+                    duplicates: input.duplicates + c.duplicates,
+                    blank: input.blank,
+                    rejected: input.rejected,
+                },
+            })
+            .collect();
+        rows.counted = files.iter().map(|f| f.rows.counted).sum();
+        rows.out_of_period = files.iter().map(|f| f.rows.out_of_period).sum();
+        rows.duplicates = files.iter().map(|f| f.rows.duplicates).sum();
         debug_assert!(rows.balanced(), "{rows:?}");
+        debug_assert!(files.iter().all(|f| f.rows.balanced()), "{files:?}");
         Ok(Tallied {
             period: PeriodInfo {
                 start: done.period.start,
@@ -1095,6 +1381,7 @@ impl<D: DatasetSpec, F: From<D::Figures>> FileEngine<F> for Core<D> {
                 inferred: done.inferred,
             },
             rows,
+            files,
             problems: me.problems,
             figures: done.figures.into(),
         })

@@ -8,15 +8,34 @@ use chrono::{Datelike, NaiveDate};
 use crate::datasets::DatasetSpec;
 use crate::error::Error;
 use crate::options::{Period, Rounding};
+use crate::state::kept::{KeptRow, Strings};
 use crate::stats::distinct::{IdKey, PartitionedKeySet};
+
+/// What became of one file's valid rows in one shard (or in all of them).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct FileCounts {
+    /// First occurrences of their ids.
+    pub unique: u64,
+    /// Of them, rows that fed a figure of the period.
+    pub counted: u64,
+    /// Rows whose id an earlier valid row had.
+    pub duplicates: u64,
+}
+
+impl FileCounts {
+    fn add(&mut self, o: FileCounts) {
+        self.unique += o.unique;
+        self.counted += o.counted;
+        self.duplicates += o.duplicates;
+    }
+}
 
 /// The finished result of the shards.
 pub(crate) struct Finished<F> {
     pub period: Period,
     pub inferred: bool,
-    pub counted: u64,
-    pub out_of_period: u64,
-    pub duplicates: u64,
+    /// Per file, in the order the files were begun.
+    pub files: Vec<FileCounts>,
     pub figures: F,
 }
 
@@ -33,21 +52,39 @@ pub(crate) struct Shard<D: DatasetSpec> {
     period: Option<Period>,
     fixed: Option<D::Acc>,
     /// No period given: per calendar year, its accumulator and the rows
-    /// it counted.
-    years: BTreeMap<i32, (D::Acc, u64)>,
+    /// it counted, per file.
+    years: BTreeMap<i32, (D::Acc, Vec<u64>)>,
     /// No period given: rows that feed a to-date figure
-    /// ([`DatasetSpec::feeds_to_date`]), by the year of their latest date.
-    /// The latest year's accumulator never saw those of earlier years.
-    to_date: BTreeMap<i32, u64>,
+    /// ([`DatasetSpec::feeds_to_date`]), by the year of their latest date,
+    /// per file. The latest year's accumulator never saw those of earlier
+    /// years.
+    to_date: BTreeMap<i32, Vec<u64>>,
     seen: PartitionedKeySet,
     latest: Option<NaiveDate>,
-    unique: u64,
-    counted: u64,
-    duplicates: u64,
+    /// The file whose rows come now, and its counts so far; the counts of
+    /// the files before it are in `files`.
+    file: usize,
+    current: FileCounts,
+    files: Vec<FileCounts>,
+    /// First occurrences kept for a saved state (`Options::keep_state`).
+    kept: Option<Kept<D>>,
+}
+
+/// A shard's first occurrences, in the order it took them (file order).
+pub(crate) struct Kept<D: DatasetSpec> {
+    pub rows: Vec<KeptRow<D::Kept>>,
+    pub strings: Strings,
+}
+
+fn bump(v: &mut Vec<u64>, i: usize, n: u64) {
+    if v.len() <= i {
+        v.resize(i + 1, 0);
+    }
+    v[i] += n;
 }
 
 impl<D: DatasetSpec> Shard<D> {
-    pub(crate) fn new(period: Option<Period>) -> Self {
+    pub(crate) fn new(period: Option<Period>, keep: bool) -> Self {
         Shard {
             period,
             fixed: period.map(D::new_acc),
@@ -55,23 +92,53 @@ impl<D: DatasetSpec> Shard<D> {
             to_date: BTreeMap::new(),
             seen: PartitionedKeySet::default(),
             latest: None,
-            unique: 0,
-            counted: 0,
-            duplicates: 0,
+            file: 0,
+            current: FileCounts::default(),
+            files: Vec::new(),
+            kept: keep.then(|| Kept {
+                rows: Vec::new(),
+                strings: Strings::default(),
+            }),
         }
+    }
+
+    /// Rows of file `file` (numbered from 0 in the order files begin) come
+    /// next.
+    pub(crate) fn set_file(&mut self, file: usize) {
+        if file == self.file {
+            return;
+        }
+        self.flush();
+        self.file = file;
+    }
+
+    fn flush(&mut self) {
+        let c = std::mem::take(&mut self.current);
+        if self.files.len() <= self.file {
+            self.files.resize(self.file + 1, FileCounts::default());
+        }
+        self.files[self.file].add(c);
     }
 
     /// Takes a valid row whose key belongs to this shard.
     #[inline]
     pub(crate) fn accept(&mut self, key: IdKey, row: &D::Row<'_>, ordinal: u64) {
         if !self.seen.insert(key) {
-            self.duplicates += 1;
+            self.current.duplicates += 1;
             return;
         }
-        self.unique += 1;
+        self.current.unique += 1;
+        if let Some(kept) = self.kept.as_mut() {
+            kept.rows.push(KeptRow {
+                key: key.0.to_le_bytes(),
+                ordinal,
+                file: self.file as u32,
+                row: D::keep(row, &mut kept.strings),
+            });
+        }
         if let Some(acc) = self.fixed.as_mut() {
             if D::add(acc, row, ordinal) {
-                self.counted += 1;
+                self.current.counted += 1;
             }
             return;
         }
@@ -95,19 +162,36 @@ impl<D: DatasetSpec> Shard<D> {
         years.dedup();
         for y in years {
             if let Ok(p) = Period::year(y) {
-                let (acc, counted) = self.years.entry(y).or_insert_with(|| (D::new_acc(p), 0));
+                let (acc, counted) = self
+                    .years
+                    .entry(y)
+                    .or_insert_with(|| (D::new_acc(p), Vec::new()));
                 if D::add(acc, row, ordinal) {
-                    *counted += 1;
+                    bump(counted, self.file, 1);
                 }
             }
         }
         if D::feeds_to_date(row) {
-            *self.to_date.entry(latest.year()).or_insert(0) += 1;
+            bump(self.to_date.entry(latest.year()).or_default(), self.file, 1);
         }
     }
 
+    /// What became of each file's valid rows so far, by file.
+    pub(crate) fn counts(&mut self) -> &[FileCounts] {
+        self.flush();
+        &self.files
+    }
+
+    /// The first occurrences kept for a state, with their strings; None
+    /// unless the shard keeps them.
+    pub(crate) fn kept(&mut self) -> Option<&mut Kept<D>> {
+        self.kept.as_mut()
+    }
+
     /// Adds the rows of another shard (disjoint ids).
-    pub(crate) fn merge(&mut self, other: Shard<D>) {
+    pub(crate) fn merge(&mut self, mut other: Shard<D>) {
+        self.flush();
+        other.flush();
         if let (Some(a), Some(b)) = (self.fixed.as_mut(), other.fixed) {
             D::merge(a, b);
         }
@@ -115,50 +199,74 @@ impl<D: DatasetSpec> Shard<D> {
             match self.years.get_mut(&y) {
                 Some((a, c)) => {
                     D::merge(a, acc);
-                    *c += counted;
+                    for (f, n) in counted.into_iter().enumerate() {
+                        bump(c, f, n);
+                    }
                 }
                 None => {
                     self.years.insert(y, (acc, counted));
                 }
             }
         }
-        for (y, n) in other.to_date {
-            *self.to_date.entry(y).or_insert(0) += n;
+        for (y, per_file) in other.to_date {
+            let mine = self.to_date.entry(y).or_default();
+            for (f, n) in per_file.into_iter().enumerate() {
+                bump(mine, f, n);
+            }
         }
         self.latest = self.latest.max(other.latest);
-        self.unique += other.unique;
-        self.counted += other.counted;
-        self.duplicates += other.duplicates;
+        for (f, c) in other.files.into_iter().enumerate() {
+            if self.files.len() <= f {
+                self.files.resize(f + 1, FileCounts::default());
+            }
+            self.files[f].add(c);
+        }
     }
 
-    pub(crate) fn finish(self, rounding: Rounding) -> Result<Finished<D::Figures>, Error> {
+    /// The figures and, per file, what became of its valid rows; `files`
+    /// is how many files were begun.
+    pub(crate) fn finish(
+        mut self,
+        rounding: Rounding,
+        files: usize,
+    ) -> Result<Finished<D::Figures>, Error> {
+        self.flush();
+        let mut per_file = self.files;
+        per_file.resize(files.max(per_file.len()), FileCounts::default());
         if let (Some(period), Some(acc)) = (self.period, self.fixed) {
             return Ok(Finished {
                 period,
                 inferred: false,
-                counted: self.counted,
-                out_of_period: self.unique - self.counted,
-                duplicates: self.duplicates,
+                files: per_file,
                 figures: D::figures(acc, rounding),
             });
         }
         let latest = self.latest.ok_or(Error::NoPeriod)?.year();
         let mut years = self.years;
-        let (mut acc, mut counted) = years.remove(&latest).ok_or(Error::NoPeriod)?;
+        let (mut acc, counted) = years.remove(&latest).ok_or(Error::NoPeriod)?;
+        for (f, c) in per_file.iter_mut().enumerate() {
+            c.counted = counted.get(f).copied().unwrap_or(0);
+        }
         // Rows whose every date is before the latest year never reached its
         // accumulator, yet a to-date figure counts them (every date in the
         // data is on or before the inferred period's end).
-        let earlier: u64 = self.to_date.range(..latest).map(|(_, n)| n).sum();
+        let mut earlier = 0;
+        for (_, by_file) in self.to_date.range(..latest) {
+            for (f, n) in by_file.iter().enumerate() {
+                if per_file.len() <= f {
+                    per_file.resize(f + 1, FileCounts::default());
+                }
+                per_file[f].counted += n;
+                earlier += n;
+            }
+        }
         if earlier > 0 {
             D::add_to_date(&mut acc, earlier);
-            counted += earlier;
         }
         Ok(Finished {
             period: Period::year(latest)?,
             inferred: true,
-            counted,
-            out_of_period: self.unique - counted,
-            duplicates: self.duplicates,
+            files: per_file,
             figures: D::figures(acc, rounding),
         })
     }

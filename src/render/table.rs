@@ -99,7 +99,9 @@ pub fn figures(report: &Report) -> Vec<Figure> {
     let tree = Node::of(report);
     tree.leaves()
         .into_iter()
-        .filter(|(path, _)| path.first() != Some(&"problems"))
+        // Problems and the per-file accounting are lists, not figures: the
+        // workbook gives them sheets of their own (问题, 行数).
+        .filter(|(path, _)| !matches!(path.first(), Some(&"problems" | &"files")))
         .map(|(path, value)| Figure {
             dataset: report.dataset,
             path: path.join("."),

@@ -11,7 +11,8 @@
 //!   month;
 //! - **问题**: every problem listed (file, line, column, value, reason),
 //!   personal numbers masked as everywhere;
-//! - **行数**: what became of the rows read, per ledger.
+//! - **行数**: what became of the rows of every file read (each sheet of
+//!   a workbook apart), and each ledger's total (合计).
 //!
 //! Numbers are numbers; a percentage is the number it stands for (−33.16%
 //! is −0.3316) shown with a percentage format; yuan with two decimals and
@@ -350,7 +351,7 @@ fn overview(ws: &mut Worksheet, reports: &[Report], f: &Formats) -> Result<(), W
 fn is_common(first: &str) -> bool {
     matches!(
         first,
-        "schema_version" | "dataset" | "period" | "rows" | "problems"
+        "schema_version" | "dataset" | "period" | "rows" | "files" | "problems"
     )
 }
 
@@ -577,25 +578,45 @@ fn rows(ws: &mut Worksheet, reports: &[Report], f: &Formats) -> Result<(), Workb
     let mut s = Sheet::new(ws, ROWS)?;
     s.header(
         0,
-        &["台账", "读取", "计入", "期外", "重复", "空行", "拒收"],
+        &[
+            "台账",
+            "文件",
+            "工作表",
+            "读取",
+            "计入",
+            "期外",
+            "重复",
+            "空行",
+            "拒收",
+        ],
         f,
     )?;
-    for (i, r) in reports.iter().enumerate() {
-        let row = i as RowNum + 1;
-        let c = r.rows;
-        s.text(row, 0, r.dataset.title(), &f.text)?;
-        for (j, n) in [
-            c.read,
-            c.counted,
-            c.out_of_period,
-            c.duplicates,
-            c.blank,
-            c.rejected,
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            s.number(row, col(j + 1), n as f64, &f.count)?;
+    // Every file read, then each ledger's total (合计) under its files.
+    let mut row: RowNum = 1;
+    for r in reports {
+        let lines = r
+            .files
+            .iter()
+            .map(|file| (file.file.as_str(), file.sheet.as_deref(), file.rows))
+            .chain(std::iter::once(("合计", None, r.rows)));
+        for (file, sheet, c) in lines {
+            s.text(row, 0, r.dataset.title(), &f.text)?;
+            s.text(row, 1, file, &f.text)?;
+            s.text(row, 2, sheet.unwrap_or(""), &f.text)?;
+            for (j, n) in [
+                c.read,
+                c.counted,
+                c.out_of_period,
+                c.duplicates,
+                c.blank,
+                c.rejected,
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                s.number(row, col(j + 3), n as f64, &f.count)?;
+            }
+            row += 1;
         }
     }
     s.finish(1)
