@@ -569,6 +569,105 @@ govtally_status govtally_tally_feed_workbook(govtally_tally *tally, const char *
 govtally_status govtally_tally_finish(govtally_tally *tally, govtally_report **out);
 
 /**
+ * Whether tallies made with these options keep what a saved state needs
+ * (`govtally_tally_save_state()`): every first occurrence, compactly, and
+ * each input's identity, so that an input taken twice is refused with
+ * `GOVTALLY_FILE_ERROR`. Off by default; `govtally_tally_resume()` turns
+ * it on.
+ *
+ * Thread safety: the handle must not be in use on another thread.
+ *
+ * # Safety
+ * `options` is NULL or a live handle.
+ */
+govtally_status govtally_options_set_keep_state(govtally_options *options, bool keep);
+
+/**
+ * Prefixes every id of the inputs a tally with these options is fed with
+ * `prefix` (UTF-8, e.g. `"余杭"`), for ledgers whose ids are unique only
+ * within a district: the ids of inputs with different prefixes never
+ * meet when their states are merged. NULL or `""` removes the prefix.
+ *
+ * Thread safety: the handle must not be in use on another thread.
+ *
+ * # Safety
+ * `options` is NULL or a live handle; `prefix` is NULL or a
+ * NUL-terminated string.
+ */
+govtally_status govtally_options_set_id_prefix(govtally_options *options, const char *prefix);
+
+/**
+ * Copies the tally so far as a state — bytes to keep, to resume later
+ * with `govtally_tally_resume()` or to merge with
+ * `govtally_tally_merge_state()` — into `buf`. Ends the current input;
+ * the tally goes on. `*needed` (when not NULL) is set to the state's size,
+ * also when `buf` is too small, which gives `GOVTALLY_BUFFER_TOO_SMALL`
+ * and writes nothing into `buf`: call with `buf = NULL, cap = 0` to learn
+ * the size, then again with a buffer that large (the state is made once
+ * and kept until the tally changes, so the second call only copies it).
+ * The tally must keep state (`govtally_options_set_keep_state()`), else
+ * `GOVTALLY_INVALID_ARGUMENT`. A state holds no NUL terminator: it is
+ * binary.
+ *
+ * Thread safety: the handle must not be in use on another thread.
+ *
+ * # Safety
+ * `tally` is NULL or a live handle; `buf` is NULL or writable for `cap`
+ * bytes; `needed` is NULL or a writable `uint64_t`.
+ */
+govtally_status govtally_tally_save_state(govtally_tally *tally, uint8_t *buf, uint64_t cap, uint64_t *needed);
+
+/**
+ * Creates a tally resumed from a state of `len` bytes (`name` names it in
+ * errors; NULL: `<state>`): its ledger is the state's. With `options`
+ * NULL the state's period, rounding and aliases are used, with the
+ * defaults for the rest; with options, they must agree with the state on
+ * period, rounding and aliases. Feeding the tally more inputs then gives
+ * the report of one run over the state's inputs and those. A state that
+ * is empty, not a state, truncated, damaged, of another version, or
+ * tallied with other settings is `GOVTALLY_BAD_STATE`. On success `*out`
+ * receives a handle to free with `govtally_tally_free()`.
+ *
+ * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `name` is NULL or a NUL-terminated string; `state` is NULL or readable
+ * for `len` bytes; `options` is NULL or a live handle; `out` is NULL or
+ * writable.
+ */
+govtally_status govtally_tally_resume(const char *name, const uint8_t *state, uint64_t len, const govtally_options *options, govtally_tally **out);
+
+/**
+ * Takes a state of `len` bytes into the tally (`name` names it in
+ * errors; NULL: `<state>`) as if its inputs were fed now, after those the
+ * tally took: an id the tally has already seen is a duplicate in the
+ * state's rows. Merging is associative: any tree of merges gives the
+ * report of one run over the inputs in order. Ends the current input. A
+ * state of another ledger or other settings is `GOVTALLY_BAD_STATE`; one
+ * holding an input the tally already took is `GOVTALLY_FILE_ERROR`. A
+ * refused state leaves the tally as it was.
+ *
+ * Thread safety: the handle must not be in use on another thread.
+ *
+ * # Safety
+ * `tally` is NULL or a live handle; `name` is NULL or a NUL-terminated
+ * string; `state` is NULL or readable for `len` bytes.
+ */
+govtally_status govtally_tally_merge_state(govtally_tally *tally, const char *name, const uint8_t *state, uint64_t len);
+
+/**
+ * Writes into `*out` the ledger (a `GOVTALLY_DATASET_*` value) of a state
+ * of `len` bytes, its header and checksum checked; `GOVTALLY_BAD_STATE`
+ * for bytes that are not a sound state.
+ *
+ * Thread safety: safe from any thread.
+ *
+ * # Safety
+ * `state` is NULL or readable for `len` bytes; `out` is NULL or writable.
+ */
+govtally_status govtally_state_dataset(const uint8_t *state, uint64_t len, int32_t *out);
+
+/**
  * Frees a tally, finished or not; NULL is accepted and does nothing.
  *
  * Thread safety: the handle must not be in use on another thread.

@@ -147,6 +147,9 @@ pub struct govtally_tally {
     inner: Option<Tally>,
     /// A call on this handle panicked: its state is not to be trusted.
     poisoned: bool,
+    /// The state last made by `govtally_tally_save_state()`, kept until
+    /// the tally changes (a caller asks for the size, then for the bytes).
+    saved: Option<Vec<u8>>,
 }
 
 /// A finished report (opaque). Create with `govtally_tally_finish()`, free
@@ -931,7 +934,12 @@ pub unsafe extern "C" fn govtally_tally_new(
         let dataset = govtally_dataset::from_raw(dataset).ok_or_else(|| {
             Fail::new(
                 GOVTALLY_INVALID_ARGUMENT,
-                format!("unknown dataset {dataset}: expected GOVTALLY_DATASET_LEGALITY (0), _INSPECTIONS (1) or _COMPLAINTS (2)"),
+                format!(
+                    "unknown dataset {dataset}: expected a GOVTALLY_DATASET_* value, 0 ({}) to {} ({})",
+                    Dataset::ALL[0],
+                    Dataset::ALL.len() - 1,
+                    Dataset::ALL[Dataset::ALL.len() - 1]
+                ),
             )
         })?;
         let defaults;
@@ -946,6 +954,7 @@ pub unsafe extern "C" fn govtally_tally_new(
         let handle = Box::into_raw(Box::new(govtally_tally {
             inner: Some(tally),
             poisoned: false,
+            saved: None,
         }));
         // SAFETY: out is not NULL and the caller promises it is writable.
         unsafe { out.write_unaligned(handle) };
@@ -953,7 +962,11 @@ pub unsafe extern "C" fn govtally_tally_new(
     })
 }
 
+/// The tally of a handle that is not finished. Every call that reaches it
+/// may change it, so a state kept from `govtally_tally_save_state()` is
+/// dropped.
 fn live(t: &mut govtally_tally) -> Result<&mut Tally, Fail> {
+    t.saved = None;
     let poisoned = t.poisoned;
     t.inner.as_mut().ok_or_else(|| {
         Fail::new(
@@ -1195,6 +1208,265 @@ pub unsafe extern "C" fn govtally_tally_finish(
         }));
         // SAFETY: out is not NULL and the caller promises it is writable.
         unsafe { out.write_unaligned(handle) };
+        Ok(())
+    })
+}
+
+// ---------------------------------------------------------------------------
+// States (docs/state.md).
+
+/// A byte-string argument: `data` may be NULL only when `len` is 0.
+///
+/// # Safety
+/// `data` is NULL or readable for `len` bytes that stay unchanged for `'a`.
+unsafe fn bytes_arg<'a>(data: *const u8, len: u64, what: &str) -> Result<&'a [u8], Fail> {
+    if len == 0 {
+        return Ok(&[]);
+    }
+    if data.is_null() {
+        return Err(Fail::null(what));
+    }
+    let len = usize::try_from(len)
+        .ok()
+        .filter(|&n| n <= isize::MAX as usize)
+        .ok_or_else(|| {
+            Fail::new(
+                GOVTALLY_INVALID_ARGUMENT,
+                format!("length {len} of `{what}` is too large"),
+            )
+        })?;
+    // SAFETY: data is not NULL, len fits in isize, and the caller promises
+    // len readable bytes that stay unchanged for 'a.
+    Ok(unsafe { std::slice::from_raw_parts(data, len) })
+}
+
+/// An optional NUL-terminated UTF-8 argument: NULL gives `default`.
+///
+/// # Safety
+/// `p` is NULL or points to a NUL-terminated string valid for `'a`.
+unsafe fn name_arg<'a>(p: *const c_char, what: &str, default: &'a str) -> Result<&'a str, Fail> {
+    if p.is_null() {
+        Ok(default)
+    } else {
+        // SAFETY: not NULL; the caller promises a NUL-terminated string.
+        unsafe { str_arg(p, what) }
+    }
+}
+
+/// Whether tallies made with these options keep what a saved state needs
+/// (`govtally_tally_save_state()`): every first occurrence, compactly, and
+/// each input's identity, so that an input taken twice is refused with
+/// `GOVTALLY_FILE_ERROR`. Off by default; `govtally_tally_resume()` turns
+/// it on.
+///
+/// Thread safety: the handle must not be in use on another thread.
+///
+/// # Safety
+/// `options` is NULL or a live handle.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govtally_options_set_keep_state(
+    options: *mut govtally_options,
+    keep: bool,
+) -> govtally_status {
+    guard(|| {
+        // SAFETY: the caller promises a live, unshared handle or NULL.
+        let o = unsafe { options_mut(options) }?;
+        o.keep_state = keep;
+        Ok(())
+    })
+}
+
+/// Prefixes every id of the inputs a tally with these options is fed with
+/// `prefix` (UTF-8, e.g. `"余杭"`), for ledgers whose ids are unique only
+/// within a district: the ids of inputs with different prefixes never
+/// meet when their states are merged. NULL or `""` removes the prefix.
+///
+/// Thread safety: the handle must not be in use on another thread.
+///
+/// # Safety
+/// `options` is NULL or a live handle; `prefix` is NULL or a
+/// NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govtally_options_set_id_prefix(
+    options: *mut govtally_options,
+    prefix: *const c_char,
+) -> govtally_status {
+    guard(|| {
+        // SAFETY: the caller promises a live, unshared handle or NULL.
+        let o = unsafe { options_mut(options) }?;
+        // SAFETY: the caller promises a NUL-terminated string or NULL.
+        let p = unsafe { name_arg(prefix, "prefix", "") }?;
+        o.id_prefix = (!p.is_empty()).then(|| p.to_string());
+        Ok(())
+    })
+}
+
+/// Copies the tally so far as a state — bytes to keep, to resume later
+/// with `govtally_tally_resume()` or to merge with
+/// `govtally_tally_merge_state()` — into `buf`. Ends the current input;
+/// the tally goes on. `*needed` (when not NULL) is set to the state's size,
+/// also when `buf` is too small, which gives `GOVTALLY_BUFFER_TOO_SMALL`
+/// and writes nothing into `buf`: call with `buf = NULL, cap = 0` to learn
+/// the size, then again with a buffer that large (the state is made once
+/// and kept until the tally changes, so the second call only copies it).
+/// The tally must keep state (`govtally_options_set_keep_state()`), else
+/// `GOVTALLY_INVALID_ARGUMENT`. A state holds no NUL terminator: it is
+/// binary.
+///
+/// Thread safety: the handle must not be in use on another thread.
+///
+/// # Safety
+/// `tally` is NULL or a live handle; `buf` is NULL or writable for `cap`
+/// bytes; `needed` is NULL or a writable `uint64_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govtally_tally_save_state(
+    tally: *mut govtally_tally,
+    buf: *mut u8,
+    cap: u64,
+    needed: *mut u64,
+) -> govtally_status {
+    guard_tally(tally, || {
+        // SAFETY: the caller's promise.
+        let h = unsafe { handle_mut(tally, "tally") }?;
+        let state = match h.saved.take() {
+            Some(s) => s,
+            None => live(h)?.save_state()?,
+        };
+        let need = state.len() as u64;
+        if !needed.is_null() {
+            // SAFETY: not NULL; the caller promises it is writable.
+            unsafe { needed.write_unaligned(need) };
+        }
+        if buf.is_null() && cap > 0 {
+            h.saved = Some(state);
+            return Err(Fail::null("buf"));
+        }
+        if cap < need {
+            h.saved = Some(state);
+            return Err(Fail::new(
+                GOVTALLY_BUFFER_TOO_SMALL,
+                format!("buffer too small: the state is {need} bytes, the capacity is {cap}"),
+            ));
+        }
+        // SAFETY: cap >= need; when need > 0, buf is not NULL (checked
+        // above) and writable for cap bytes, as the caller promises; the
+        // source is a distinct Rust vector, so the ranges do not overlap.
+        unsafe { std::ptr::copy_nonoverlapping(state.as_ptr(), buf, state.len()) };
+        h.saved = Some(state);
+        Ok(())
+    })
+}
+
+/// Creates a tally resumed from a state of `len` bytes (`name` names it in
+/// errors; NULL: `<state>`): its ledger is the state's. With `options`
+/// NULL the state's period, rounding and aliases are used, with the
+/// defaults for the rest; with options, they must agree with the state on
+/// period, rounding and aliases. Feeding the tally more inputs then gives
+/// the report of one run over the state's inputs and those. A state that
+/// is empty, not a state, truncated, damaged, of another version, or
+/// tallied with other settings is `GOVTALLY_BAD_STATE`. On success `*out`
+/// receives a handle to free with `govtally_tally_free()`.
+///
+/// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `name` is NULL or a NUL-terminated string; `state` is NULL or readable
+/// for `len` bytes; `options` is NULL or a live handle; `out` is NULL or
+/// writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govtally_tally_resume(
+    name: *const c_char,
+    state: *const u8,
+    len: u64,
+    options: *const govtally_options,
+    out: *mut *mut govtally_tally,
+) -> govtally_status {
+    guard(|| {
+        let out = out_arg(out, "out")?;
+        // SAFETY: the caller's promises.
+        let name = unsafe { name_arg(name, "name", "<state>") }?;
+        // SAFETY: the caller's promise on state and len.
+        let bytes = unsafe { bytes_arg(state, len, "state") }?;
+        let options = if options.is_null() {
+            crate::state::info(bytes)
+                .map_err(|error| Error::State {
+                    state: name.to_string(),
+                    error,
+                })?
+                .options(&Options::default())
+        } else {
+            // SAFETY: not NULL; the caller promises a live handle.
+            unsafe { handle_ref(options, "options") }?.inner.clone()
+        };
+        let tally = Tally::resume(name, bytes, &options)?;
+        let handle = Box::into_raw(Box::new(govtally_tally {
+            inner: Some(tally),
+            poisoned: false,
+            saved: None,
+        }));
+        // SAFETY: out is not NULL and the caller promises it is writable.
+        unsafe { out.write_unaligned(handle) };
+        Ok(())
+    })
+}
+
+/// Takes a state of `len` bytes into the tally (`name` names it in
+/// errors; NULL: `<state>`) as if its inputs were fed now, after those the
+/// tally took: an id the tally has already seen is a duplicate in the
+/// state's rows. Merging is associative: any tree of merges gives the
+/// report of one run over the inputs in order. Ends the current input. A
+/// state of another ledger or other settings is `GOVTALLY_BAD_STATE`; one
+/// holding an input the tally already took is `GOVTALLY_FILE_ERROR`. A
+/// refused state leaves the tally as it was.
+///
+/// Thread safety: the handle must not be in use on another thread.
+///
+/// # Safety
+/// `tally` is NULL or a live handle; `name` is NULL or a NUL-terminated
+/// string; `state` is NULL or readable for `len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govtally_tally_merge_state(
+    tally: *mut govtally_tally,
+    name: *const c_char,
+    state: *const u8,
+    len: u64,
+) -> govtally_status {
+    guard_tally(tally, || {
+        // SAFETY: the caller's promise.
+        let t = live(unsafe { handle_mut(tally, "tally") }?)?;
+        // SAFETY: the caller's promises.
+        let name = unsafe { name_arg(name, "name", "<state>") }?;
+        // SAFETY: the caller's promise on state and len.
+        let bytes = unsafe { bytes_arg(state, len, "state") }?;
+        t.merge_state(name, bytes)?;
+        Ok(())
+    })
+}
+
+/// Writes into `*out` the ledger (a `GOVTALLY_DATASET_*` value) of a state
+/// of `len` bytes, its header and checksum checked; `GOVTALLY_BAD_STATE`
+/// for bytes that are not a sound state.
+///
+/// Thread safety: safe from any thread.
+///
+/// # Safety
+/// `state` is NULL or readable for `len` bytes; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govtally_state_dataset(
+    state: *const u8,
+    len: u64,
+    out: *mut i32,
+) -> govtally_status {
+    guard(|| {
+        let out = out_arg(out, "out")?;
+        // SAFETY: the caller's promise on state and len.
+        let bytes = unsafe { bytes_arg(state, len, "state") }?;
+        let d = crate::state::dataset_of(bytes).map_err(|error| Error::State {
+            state: "<state>".to_string(),
+            error,
+        })?;
+        // SAFETY: out is not NULL and the caller promises it is writable.
+        unsafe { out.write_unaligned(d.code()) };
         Ok(())
     })
 }
