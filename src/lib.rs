@@ -72,3 +72,8 @@ pub use tally::{
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
+
+/// docs/state.md's example runs as a doc test.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/state.md")]
+struct StateDocDoctests;

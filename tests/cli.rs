@@ -865,3 +865,145 @@ fn workbooks_by_sheet_and_in_a_directory() {
     ]);
     assert!(stdout(&o).contains("【未读取的工作表】"), "{}", stdout(&o));
 }
+
+// ───────────────────────────── states ─────────────────────────────
+
+const COMPLAINTS_HEADER: &str = "登记编号,登记日期,来源渠道,问题类别\n";
+
+#[test]
+fn save_resume_and_merge_from_the_command_line() {
+    let dir = temp_dir("states");
+    // January and February of one district; March of another, whose ids
+    // repeat the first district's numbers.
+    let jan = write(
+        &dir,
+        "1月.csv",
+        format!("{COMPLAINTS_HEADER}A1,2023-01-05,来信,欠薪\nA2,2023-01-09,来访,社保\n"),
+    );
+    let feb = write(
+        &dir,
+        "2月.csv",
+        format!("{COMPLAINTS_HEADER}A2,2023-02-01,来访,社保\nA3,2022-02-03,来信,欠薪\n"),
+    );
+    let other = write(&dir, "临平.csv", format!("{COMPLAINTS_HEADER}A1,2023-03-01,来信,欠薪\n"));
+    let s1 = dir.join("1月.state");
+    let o = govtally([
+        "complaints",
+        p(&jan),
+        "--year",
+        "2023",
+        "--format",
+        "json",
+        "--save-state",
+        p(&s1),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    int(&json(&o), "total.current", 2);
+    // Resumed without --year: the state's period is used.
+    let s2 = dir.join("1-2月.state");
+    let o = govtally([
+        "complaints",
+        p(&feb),
+        "--resume",
+        p(&s1),
+        "--format",
+        "json",
+        "--save-state",
+        p(&s2),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let resumed = json(&o);
+    // A2 again (a duplicate), A3 a year earlier.
+    int(&resumed, "total.current", 2);
+    int(&resumed, "total.previous", 1);
+    rows(&resumed, [4, 3, 0, 1, 0, 0]);
+    text(&resumed, "files.0.file", p(&jan));
+    int(&resumed, "files.1.rows.duplicates", 1);
+    // The same as one run over both files.
+    let o = govtally(["complaints", p(&jan), p(&feb), "--year", "2023", "--format", "json"]);
+    assert_eq!(json(&o), resumed);
+    // Merged with another district: without prefixes A1 is a duplicate.
+    let s3 = dir.join("临平.state");
+    let o = govtally([
+        "complaints",
+        p(&other),
+        "--year",
+        "2023",
+        "--save-state",
+        p(&s3),
+        "--id-prefix",
+        "临平",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let merged_state = dir.join("杭州.state");
+    let o = govtally([
+        "merge",
+        p(&s2),
+        p(&s3),
+        "--format",
+        "json",
+        "--save-state",
+        p(&merged_state),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let merged = json(&o);
+    // 临平's A1 is another id: 3 + 1 in 2023.
+    int(&merged, "total.current", 3);
+    rows(&merged, [5, 4, 0, 1, 0, 0]);
+    assert_eq!(merged["files"].as_array().unwrap().len(), 3);
+    // The merged state reads back to the same report.
+    let o = govtally(["merge", p(&merged_state), "--format", "json"]);
+    assert_eq!(json(&o), merged);
+}
+
+#[test]
+fn the_command_line_refuses_a_state_twice_and_damaged_states() {
+    let dir = temp_dir("bad-states");
+    let jan = write(&dir, "1月.csv", format!("{COMPLAINTS_HEADER}A1,2023-01-05,来信,欠薪\n"));
+    let s1 = dir.join("1月.state");
+    let o = govtally(["complaints", p(&jan), "--year", "2023", "--save-state", p(&s1)]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    // The same state twice.
+    let o = govtally(["merge", p(&s1), p(&s1)]);
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("holds the same bytes as"), "{}", stderr(&o));
+    // The same file again, renamed.
+    let copy = write(&dir, "copy.csv", std::fs::read(&jan).unwrap());
+    let o = govtally(["complaints", p(&copy), "--resume", p(&s1)]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains(&format!("{}: holds the same bytes as {}", p(&copy), p(&jan))),
+        "{}",
+        stderr(&o)
+    );
+    // A CSV given as a state, a truncated state, another ledger.
+    let o = govtally(["merge", p(&jan)]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains(&format!("{}: is not a govtally state: it is text", p(&jan))),
+        "{}",
+        stderr(&o)
+    );
+    let bytes = std::fs::read(&s1).unwrap();
+    let cut = write(&dir, "cut.state", &bytes[..bytes.len() - 3]);
+    let o = govtally(["merge", p(&cut)]);
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("is truncated"), "{}", stderr(&o));
+    let o = govtally(["legality", "--resume", p(&s1)]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains("is a state of the complaints ledger; this tally is of legality"),
+        "{}",
+        stderr(&o)
+    );
+    // Another period given on the command line.
+    let o = govtally(["complaints", "--resume", p(&s1), "--year", "2022"]);
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("was tallied with period 2023-01-01 to 2023-12-31, this tally with 2022-01-01 to 2022-12-31"), "{}", stderr(&o));
+    // A failed run leaves the state it was to replace as it was.
+    let before = std::fs::read(&s1).unwrap();
+    let bad = write(&dir, "bad.csv", "no,header\n1,2\n");
+    let o = govtally(["complaints", p(&bad), "--save-state", p(&s1)]);
+    assert_eq!(code(&o), 1);
+    assert_eq!(std::fs::read(&s1).unwrap(), before);
+}

@@ -542,5 +542,6 @@ fn a_complaints_state_takes_at_most_32_bytes_per_distinct_id() {
     let o = options(2);
     let state = state_of(Dataset::Complaints, 0, &csv, &o);
     let per_id = state.len() as f64 / 100_000.0;
+    eprintln!("{} bytes, {per_id:.1} bytes per distinct id", state.len());
     assert!(per_id <= 32.0, "{per_id} bytes per id");
 }
