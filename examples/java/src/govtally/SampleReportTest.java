@@ -317,7 +317,7 @@ public final class SampleReportTest {
             }
             check(Govtally.prose(null, all).equals(expected), "prose of the eight ledgers = the CLI's");
             Report complaints = all[Dataset.COMPLAINTS.ordinal()];
-            Report legality = all[Dataset.LEGALITY.ordinal()];
+            Report legal = all[Dataset.LEGALITY.ordinal()];
             String one = complaints.prose();
             check(one.equals("2023年全区人社领域信访咨询件总量同比下降33.16%。\n"), "complaints prose: " + one);
             check(Govtally.prose(null).equals(""), "prose of no ledger");
@@ -329,7 +329,7 @@ public final class SampleReportTest {
                     + "{% endif %}\n").getBytes(StandardCharsets.UTF_8);
             String got = complaints.prose(mine);
             check(got.equals("2023年共登记信访咨询件1270件，同比下降33.16%。\n"), "user template: " + got);
-            got = Govtally.prose(mine, legality);
+            got = Govtally.prose(mine, legal);
             check(got.equals("未登记信访咨询件。\n"), "user template, else branch: " + got);
             try {
                 complaints.prose("信访\n总量{{ complaints.total | }}件。\n".getBytes(StandardCharsets.UTF_8));
