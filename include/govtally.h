@@ -103,11 +103,18 @@ enum govtally_status
      */
     GOVTALLY_NO_PERIOD = 11,
     /**
+     * A report template does not parse or cannot be filled in (a syntax
+     * error, an unknown filter, a figure no report has, a filter given
+     * what it cannot phrase); the last error names the line and column:
+     * `template <template>, line 2, column 7: …`.
+     */
+    GOVTALLY_TEMPLATE_ERROR = 12,
+    /**
      * Bytes given as a state are not one this tally can take: empty,
      * not a state, truncated, damaged, of another version or ledger, or
      * tallied with another period, rounding or aliases (docs/state.md).
      */
-    GOVTALLY_BAD_STATE = 12,
+    GOVTALLY_BAD_STATE = 13,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -707,6 +714,40 @@ govtally_status govtally_report_json(const govtally_report *report, uint8_t *buf
  * bytes; `needed` is NULL or a writable `uint64_t`.
  */
 govtally_status govtally_report_text(const govtally_report *report, uint8_t *buf, uint64_t cap, uint64_t *needed);
+
+/**
+ * Copies the report's figure paragraphs in Chinese — the CLI's
+ * `--format prose`, docs/templates.md — into `buf`, NUL-terminated UTF-8.
+ * `reports` points to `count` report handles, one per ledger, as
+ * `govtally report DIR` tallies them (a ledger given twice: the last;
+ * the period is the first report's); pass `&report, 1` for one ledger.
+ * `count` 0 (with `reports` NULL or not) fills the template with no
+ * ledger.
+ *
+ * `template_source` is NULL (and `template_len` 0) for the built-in
+ * template, or `template_len` bytes of UTF-8 in minijinja's syntax (no
+ * NUL needed; `template_len` 0 is the empty template). A template that
+ * does not parse or cannot be filled in is `GOVTALLY_TEMPLATE_ERROR`,
+ * and `govtally_last_error()` gives `template <template>, line L, column
+ * C: what` (C counted in characters); a template that is not UTF-8 is
+ * `GOVTALLY_INVALID_ARGUMENT`; a NULL `template_source` with a non-zero
+ * `template_len` is `GOVTALLY_NULL_ARGUMENT`.
+ *
+ * The `buf`/`cap`/`needed` contract is that of `govtally_report_json()`:
+ * `*needed` is set once the paragraphs are made (not on a template
+ * error), `buf = NULL, cap = 0` asks for the size. Each call fills the
+ * template in afresh; the same arguments give the same bytes.
+ *
+ * Thread safety: as `govtally_report_json()` for each report; several
+ * threads may render the same reports at once.
+ *
+ * # Safety
+ * `reports` is NULL or readable for `count` pointers, each NULL or a live
+ * report handle; `template_source` is NULL or readable for `template_len`
+ * bytes; `buf` is NULL or writable for `cap` bytes; `needed` is NULL or a
+ * writable `uint64_t`.
+ */
+govtally_status govtally_report_prose(const govtally_report *const *reports, uint64_t count, const uint8_t *template_source, uint64_t template_len, uint8_t *buf, uint64_t cap, uint64_t *needed);
 
 /**
  * Reads an integer figure (a count) at a dotted JSON path such as

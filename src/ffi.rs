@@ -18,6 +18,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use serde_json::Value;
 
+use crate::render::prose::{Template, TemplateError};
 use crate::{BadRowPolicy, Dataset, Encoding, Error, Options, Period, Report, Rounding, Tally};
 
 /// The major version of the library this header belongs to.
@@ -84,10 +85,15 @@ pub enum govtally_status {
     GOVTALLY_PANIC = 10,
     /// No period was set and no row has a date to take the year from.
     GOVTALLY_NO_PERIOD = 11,
+    /// A report template does not parse or cannot be filled in (a syntax
+    /// error, an unknown filter, a figure no report has, a filter given
+    /// what it cannot phrase); the last error names the line and column:
+    /// `template <template>, line 2, column 7: …`.
+    GOVTALLY_TEMPLATE_ERROR = 12,
     /// Bytes given as a state are not one this tally can take: empty,
     /// not a state, truncated, damaged, of another version or ledger, or
     /// tallied with another period, rounding or aliases (docs/state.md).
-    GOVTALLY_BAD_STATE = 12,
+    GOVTALLY_BAD_STATE = 13,
 }
 
 use govtally_status::*;
@@ -204,6 +210,12 @@ impl From<Error> for Fail {
             Error::State { .. } => GOVTALLY_BAD_STATE,
         };
         Fail::new(status, e.to_string())
+    }
+}
+
+impl From<TemplateError> for Fail {
+    fn from(e: TemplateError) -> Fail {
+        Fail::new(GOVTALLY_TEMPLATE_ERROR, e.to_string())
     }
 }
 
@@ -393,7 +405,8 @@ fn status_name(status: i32) -> &'static CStr {
         9 => c"no such figure",
         10 => c"internal error (panic)",
         11 => c"no period",
-        12 => c"bad state",
+        12 => c"template error",
+        13 => c"bad state",
         _ => c"unknown status",
     }
 }
@@ -1543,6 +1556,118 @@ pub unsafe extern "C" fn govtally_report_text(
     })
 }
 
+/// The name a template given as bytes has in errors, as `<input>` names
+/// bytes fed without a name.
+const USER_TEMPLATE_NAME: &str = "<template>";
+
+/// A length from C that a slice can have.
+fn len_arg(len: u64, what: &str, item: usize) -> Result<usize, Fail> {
+    usize::try_from(len)
+        .ok()
+        .filter(|&n| {
+            n.checked_mul(item)
+                .is_some_and(|b| b <= isize::MAX as usize)
+        })
+        .ok_or_else(|| {
+            Fail::new(
+                GOVTALLY_INVALID_ARGUMENT,
+                format!("`{what}` {len} is too large"),
+            )
+        })
+}
+
+/// Copies the report's figure paragraphs in Chinese — the CLI's
+/// `--format prose`, docs/templates.md — into `buf`, NUL-terminated UTF-8.
+/// `reports` points to `count` report handles, one per ledger, as
+/// `govtally report DIR` tallies them (a ledger given twice: the last;
+/// the period is the first report's); pass `&report, 1` for one ledger.
+/// `count` 0 (with `reports` NULL or not) fills the template with no
+/// ledger.
+///
+/// `template_source` is NULL (and `template_len` 0) for the built-in
+/// template, or `template_len` bytes of UTF-8 in minijinja's syntax (no
+/// NUL needed; `template_len` 0 is the empty template). A template that
+/// does not parse or cannot be filled in is `GOVTALLY_TEMPLATE_ERROR`,
+/// and `govtally_last_error()` gives `template <template>, line L, column
+/// C: what` (C counted in characters); a template that is not UTF-8 is
+/// `GOVTALLY_INVALID_ARGUMENT`; a NULL `template_source` with a non-zero
+/// `template_len` is `GOVTALLY_NULL_ARGUMENT`.
+///
+/// The `buf`/`cap`/`needed` contract is that of `govtally_report_json()`:
+/// `*needed` is set once the paragraphs are made (not on a template
+/// error), `buf = NULL, cap = 0` asks for the size. Each call fills the
+/// template in afresh; the same arguments give the same bytes.
+///
+/// Thread safety: as `govtally_report_json()` for each report; several
+/// threads may render the same reports at once.
+///
+/// # Safety
+/// `reports` is NULL or readable for `count` pointers, each NULL or a live
+/// report handle; `template_source` is NULL or readable for `template_len`
+/// bytes; `buf` is NULL or writable for `cap` bytes; `needed` is NULL or a
+/// writable `uint64_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govtally_report_prose(
+    reports: *const *const govtally_report,
+    count: u64,
+    template_source: *const u8,
+    template_len: u64,
+    buf: *mut u8,
+    cap: u64,
+    needed: *mut u64,
+) -> govtally_status {
+    guard(|| {
+        let count = len_arg(
+            count,
+            "count",
+            std::mem::size_of::<*const govtally_report>(),
+        )?;
+        let handles: &[*const govtally_report] = if count == 0 {
+            &[]
+        } else if reports.is_null() {
+            return Err(Fail::null("reports"));
+        } else {
+            // SAFETY: not NULL, count pointers fit in isize, and the caller
+            // promises `count` readable pointers unchanged during the call.
+            unsafe { std::slice::from_raw_parts(reports, count) }
+        };
+        let mut list = Vec::with_capacity(count);
+        for (i, &h) in handles.iter().enumerate() {
+            // SAFETY: the caller promises each pointer is NULL or a live
+            // report handle, which reading does not change.
+            let r = unsafe { h.as_ref() }.ok_or_else(|| Fail::null(&format!("reports[{i}]")))?;
+            list.push(&r.report);
+        }
+        let template = if template_source.is_null() {
+            if template_len != 0 {
+                return Err(Fail::new(
+                    GOVTALLY_NULL_ARGUMENT,
+                    format!(
+                        "`template_source` is NULL with `template_len` {template_len}: \
+                         pass NULL and 0 for the built-in template"
+                    ),
+                ));
+            }
+            Template::builtin()
+        } else {
+            let len = len_arg(template_len, "template_len", 1)?;
+            // SAFETY: not NULL, len fits in isize, and the caller promises
+            // len readable bytes unchanged during the call.
+            let bytes = unsafe { std::slice::from_raw_parts(template_source, len) };
+            let source = std::str::from_utf8(bytes).map_err(|e| {
+                Fail::new(
+                    GOVTALLY_INVALID_ARGUMENT,
+                    format!("`template_source` is not valid UTF-8 ({e})"),
+                )
+            })?;
+            Template::new(USER_TEMPLATE_NAME, source)?
+        };
+        let text = template.render_refs(&list)?;
+        // SAFETY: the caller's promises on buf, cap and needed.
+        unsafe { write_text(&text, buf, cap, needed) }
+    })
+}
+
 /// Finds a figure by its JSON path.
 ///
 /// # Safety
@@ -1707,10 +1832,10 @@ mod tests {
 
     #[test]
     fn status_names_cover_every_status() {
-        for s in 0..=12 {
+        for s in 0..=13 {
             assert_ne!(status_name(s), c"unknown status", "{s}");
         }
-        assert_eq!(status_name(13), c"unknown status");
+        assert_eq!(status_name(14), c"unknown status");
         assert_eq!(status_name(-1), c"unknown status");
     }
 

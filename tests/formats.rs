@@ -466,9 +466,17 @@ fn cli_prose_and_template_errors() {
         "prose",
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let cli = String::from_utf8(o.stdout).unwrap();
+    assert_eq!(cli, prose::render(&samples()).unwrap());
+    // The C and Java tests' expected paragraphs (tests/c/test_prose.c,
+    // examples/java) are the CLI's bytes.
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/prose/sample_2023.txt");
     assert_eq!(
-        String::from_utf8(o.stdout).unwrap(),
-        prose::render(&samples()).unwrap()
+        std::fs::read_to_string(&fixture).unwrap(),
+        cli,
+        "{} is stale: regenerate it with `govtally report examples/data --year 2023 --format prose`",
+        fixture.display()
     );
     // A ledger's own command.
     let files = sample_files(Dataset::Complaints);

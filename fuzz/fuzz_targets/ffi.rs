@@ -1,7 +1,8 @@
 //! The C ABI driven by the input: a little program of operations on one
 //! options handle, one tally and its report — setters with arbitrary
 //! strings (or NULL), feeds, finishes in any state, JSON and getters with
-//! arbitrary paths and buffer sizes, last-error with any buffer size. No
+//! arbitrary paths and buffer sizes, prose from the built-in template or
+//! arbitrary template bytes, last-error with any buffer size. No
 //! call may panic or fail to return a status; buffers must never be
 //! overrun (checked by a guard byte) and a written string is NUL-terminated.
 #![no_main]
@@ -136,6 +137,29 @@ fuzz_target!(|data: &[u8]| {
                         govtally_report_free(r2);
                         s
                     }
+                }
+                14 if op & 64 != 0 => {
+                    // The report's prose: the built-in template (bit 128) or
+                    // arbitrary template bytes (often not UTF-8, or not a
+                    // template), the report handle possibly NULL.
+                    let cap = prog.byte().unwrap_or(0) as usize * 17;
+                    let null_buf = op & 32 != 0;
+                    let tpl = prog.bytes().to_vec();
+                    let reports = [report as *const govtally_report];
+                    // A template is a program: loops, repetition and
+                    // recursion can run as long as they are written to
+                    // (docs/c-api.md#prose). Those are left to the built-in.
+                    let runs_long = |w: &[u8]| tpl.windows(w.len()).any(|x| x == w);
+                    let unbounded = runs_long(b"for") || runs_long(b"*") || runs_long(b"macro");
+                    let (t, len) = if op & 128 != 0 || unbounded {
+                        (ptr::null(), 0)
+                    } else {
+                        (tpl.as_ptr(), tpl.len() as u64)
+                    };
+                    buffered(cap, null_buf, |b, c, n| {
+                        govtally_report_prose(reports.as_ptr(), 1, t, len, b, c, n)
+                    });
+                    govtally_status::GOVTALLY_OK
                 }
                 14 => {
                     let cap = prog.byte().unwrap_or(0) as usize * 17;

@@ -37,7 +37,8 @@ pub const BUILTIN_TEMPLATE: &str = include_str!("../../templates/report.zh.jinja
 pub const BUILTIN_NAME: &str = "report.zh.jinja";
 
 /// A template that does not parse or cannot be filled in.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("template {name}, line {line}, column {column}: {message}")]
 pub struct TemplateError {
     /// The template's name (its file name, for a user template).
     pub name: String,
@@ -48,18 +49,6 @@ pub struct TemplateError {
     /// What is wrong, with the failing expression where there is one.
     pub message: String,
 }
-
-impl fmt::Display for TemplateError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "template {}, line {}, column {}: {}",
-            self.name, self.line, self.column, self.message
-        )
-    }
-}
-
-impl std::error::Error for TemplateError {}
 
 impl TemplateError {
     fn from_jinja(name: &str, source: &str, e: &JinjaError) -> TemplateError {
@@ -162,6 +151,12 @@ impl Template {
     /// The paragraphs for `reports` (one report per ledger; for a ledger
     /// given twice, the last).
     pub fn render(&self, reports: &[Report]) -> Result<String, TemplateError> {
+        self.render_refs(&reports.iter().collect::<Vec<_>>())
+    }
+
+    /// [`Template::render`] for reports held elsewhere (the C ABI's
+    /// handles), without copying them.
+    pub(crate) fn render_refs(&self, reports: &[&Report]) -> Result<String, TemplateError> {
         let err = |e: JinjaError| TemplateError::from_jinja(&self.name, &self.source, &e);
         let tpl = self.env.get_template(&self.name).map_err(err)?;
         let text = tpl.render(context(reports)).map_err(err)?;
@@ -205,13 +200,13 @@ struct PeriodContext {
     label: String,
 }
 
-fn context(reports: &[Report]) -> Value {
+fn context(reports: &[&Report]) -> Value {
     let mut entries: BTreeMap<&str, Value> = Dataset::ALL
         .iter()
         .map(|d| (d.name(), Value::from(())))
         .collect();
     for r in reports {
-        entries.insert(r.dataset.name(), Value::from(Serde(r)));
+        entries.insert(r.dataset.name(), Value::from(Serde(*r)));
     }
     let period = reports.first().map_or(Value::from(()), |r| {
         let (start, end) = (r.period.start, r.period.end);

@@ -22,8 +22,10 @@ CFLAGS=(-std=c99 -Wall -Wextra -Wpedantic -Werror -I"$root/include" -I"$root/tes
 # What `cargo rustc --lib --crate-type staticlib -- --print native-static-libs` prints.
 NATIVE_LIBS=(-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc)
 SAN=(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -g)
+# tests/c/valgrind.supp: minijinja's built-ins, made once per process (see there).
 VALGRIND=(valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible
-          --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1)
+          --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1
+          --suppressions="$root/tests/c/valgrind.supp")
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 if ! command -v valgrind >/dev/null 2>&1 || ! command -v gcc >/dev/null 2>&1; then

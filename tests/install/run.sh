@@ -154,12 +154,14 @@ private="$(sed -n 's/^Libs.private: //p' "$libdir/pkgconfig/govtally.pc")"
 # and workbooks.
 mkdir -p "$scratch/c" "$scratch/bin" "$scratch/examples"
 cp tests/c/check.h tests/c/test_api.c tests/c/test_samples.c tests/c/test_threads.c \
-    tests/c/test_stress.c "$scratch/c/"
+    tests/c/test_stress.c tests/c/test_prose.c "$scratch/c/"
 cp -r examples/data "$scratch/examples/data"
-# The clients also read the sample workbooks, beside the data as in the tree
-# (examples/data/../../tests/fixtures/workbooks).
+# The clients also read the sample workbooks and the sample report's
+# expected prose, beside the data as in the tree
+# (examples/data/../../tests/fixtures/workbooks, …/prose).
 mkdir -p "$scratch/tests/fixtures"
 cp -r tests/fixtures/workbooks "$scratch/tests/fixtures/workbooks"
+cp -r tests/fixtures/prose "$scratch/tests/fixtures/prose"
 # The ```c block that starts with `/* report.c`, and the output the docs show
 # for it: the ```text block after it, without its `$ gcc …` command lines.
 awk '/^```c$/ { getline first; if (first ~ /^\/\* report\.c/) { on = 1; print first; next } }

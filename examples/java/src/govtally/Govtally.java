@@ -68,6 +68,9 @@ public final class Govtally {
 
         int govtally_report_text(Pointer report, byte[] buf, long cap, LongByReference needed);
 
+        int govtally_report_prose(Pointer[] reports, long count, byte[] templateSource, long templateLen,
+                                  byte[] buf, long cap, LongByReference needed);
+
         Pointer govtally_dataset_name(int dataset);
         int govtally_report_get_i64(Pointer report, byte[] path, LongByReference out);
         int govtally_report_get_f64(Pointer report, byte[] path, DoubleByReference out);
@@ -93,6 +96,8 @@ public final class Govtally {
     public static final int NO_SUCH_FIGURE = 9;
     public static final int PANIC = 10;
     public static final int NO_PERIOD = 11;
+    public static final int TEMPLATE_ERROR = 12;
+    public static final int BAD_STATE = 13;
 
     /** The datasets (govtally_dataset). */
     public enum Dataset {
@@ -191,6 +196,32 @@ public final class Govtally {
         }
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         return Arrays.copyOf(b, b.length + 1);
+    }
+
+    /**
+     * The figure paragraphs of {@code reports} (one per ledger, in any order; the
+     * period is the first's) in Chinese, the CLI's {@code --format prose}:
+     * {@code template} is the UTF-8 source of a template (docs/templates.md), or
+     * null for the built-in one. A template that does not parse or cannot be filled
+     * in throws a {@link GovtallyException} of status {@link #TEMPLATE_ERROR} whose
+     * message names the line and column ({@code template <template>, line 2,
+     * column 7: …}); one that is not UTF-8, {@link #INVALID_ARGUMENT}.
+     */
+    public static String prose(byte[] template, Report... reports) {
+        Pointer[] handles = new Pointer[reports.length];
+        for (int i = 0; i < reports.length; i++) {
+            handles[i] = reports[i].live();
+        }
+        Pointer[] array = handles.length == 0 ? null : handles;
+        long len = template == null ? 0 : template.length;
+        LongByReference needed = new LongByReference();
+        int s = LIB.govtally_report_prose(array, handles.length, template, len, null, 0, needed);
+        if (s != BUFFER_TOO_SMALL) {
+            check(s);
+        }
+        byte[] buf = new byte[Math.toIntExact(needed.getValue())];
+        check(LIB.govtally_report_prose(array, handles.length, template, len, buf, buf.length, needed));
+        return fromC(buf, needed.getValue());
     }
 
     /** Decodes a buffer filled by the library: {@code size} bytes with the NUL. */
@@ -380,7 +411,7 @@ public final class Govtally {
             this.handle = handle;
         }
 
-        private Pointer live() {
+        Pointer live() {
             if (handle == null) {
                 throw new IllegalStateException("report already closed");
             }
@@ -409,6 +440,19 @@ public final class Govtally {
             byte[] buf = new byte[Math.toIntExact(needed.getValue())];
             check(LIB.govtally_report_text(live(), buf, buf.length, needed));
             return fromC(buf, needed.getValue());
+        }
+
+        /** This ledger's figure paragraphs with the built-in template ({@code --format prose}). */
+        public String prose() {
+            return Govtally.prose(null, this);
+        }
+
+        /**
+         * This ledger's figure paragraphs with the template whose UTF-8 source is
+         * {@code template} (null: the built-in one); see {@link Govtally#prose}.
+         */
+        public String prose(byte[] template) {
+            return Govtally.prose(template, this);
         }
 
         /** An integer figure (a count) at a dotted JSON path. */

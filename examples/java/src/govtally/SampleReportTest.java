@@ -295,6 +295,69 @@ public final class SampleReportTest {
             status(() -> options.maxSheetCells(0), Govtally.INVALID_ARGUMENT, "max sheet cells 0");
         }
 
+        // Prose (issue 14): the eight sample ledgers' paragraphs are the CLI's
+        // bytes (tests/fixtures/prose/sample_2023.txt); one ledger; a user
+        // template; template errors with their line and column.
+        String expected = new String(Files.readAllBytes(
+                data.resolve("../../tests/fixtures/prose/sample_2023.txt")), StandardCharsets.UTF_8);
+        String[][] ledgers = {
+            {"合法性审查台账2023.csv"}, {"双随机抽查记录2023.csv"},
+            {"信访咨询件登记2022.csv", "信访咨询件登记2023.csv"}, {"劳动保障监察执法台账2023.csv"},
+            {"行政规范性文件管理台账.csv"}, {"劳动人事争议案件台账2021-2023.csv"},
+            {"行政复议与行政诉讼案件台账2022-2023.csv"}, {"建议提案办理台账2022-2023.csv"},
+        };
+        Report[] all = new Report[ledgers.length];
+        try (Options options = new Options().year(2023)) {
+            for (Dataset d : Dataset.values()) {
+                Path[] files = new Path[ledgers[d.ordinal()].length];
+                for (int i = 0; i < files.length; i++) {
+                    files[i] = data.resolve(ledgers[d.ordinal()][i]);
+                }
+                all[d.ordinal()] = byPath(d, options, files);
+            }
+            check(Govtally.prose(null, all).equals(expected), "prose of the eight ledgers = the CLI's");
+            Report complaints = all[Dataset.COMPLAINTS.ordinal()];
+            Report legal = all[Dataset.LEGALITY.ordinal()];
+            String one = complaints.prose();
+            check(one.equals("2023年全区人社领域信访咨询件总量同比下降33.16%。\n"), "complaints prose: " + one);
+            check(Govtally.prose(null).equals(""), "prose of no ledger");
+            byte[] mine = ("{% if complaints %}\n"
+                    + "{{ period.label }}共登记信访咨询件{{ complaints.total.current }}件，\n"
+                    + "{{ complaints.total | change(unit=\"件\") }}。\n"
+                    + "{% else %}\n"
+                    + "未登记信访咨询件。\n"
+                    + "{% endif %}\n").getBytes(StandardCharsets.UTF_8);
+            String got = complaints.prose(mine);
+            check(got.equals("2023年共登记信访咨询件1270件，同比下降33.16%。\n"), "user template: " + got);
+            got = Govtally.prose(mine, legal);
+            check(got.equals("未登记信访咨询件。\n"), "user template, else branch: " + got);
+            try {
+                complaints.prose("信访\n总量{{ complaints.total | }}件。\n".getBytes(StandardCharsets.UTF_8));
+                check(false, "syntax error: no exception");
+            } catch (GovtallyException e) {
+                check(e.status() == Govtally.TEMPLATE_ERROR, "syntax error status " + e.status());
+                check(e.getMessage().equals("template error: template <template>, line 2, column 25: "
+                        + "syntax error: unexpected end of variable block, expected identifier (in `}}`)"),
+                      "syntax error message: " + e.getMessage());
+            }
+            status(() -> complaints.prose("{{ legality.reviews.total }}".getBytes(StandardCharsets.UTF_8)),
+                   Govtally.TEMPLATE_ERROR, "a ledger not in the report");
+            byte[] notUtf8 = {'{', '{', ' ', 'x', ' ', '}', '}', (byte) 0xff};
+            status(() -> complaints.prose(notUtf8), Govtally.INVALID_ARGUMENT, "a template not UTF-8");
+        } finally {
+            for (Report r : all) {
+                if (r != null) {
+                    r.close();
+                }
+            }
+        }
+        try {
+            all[0].prose();
+            check(false, "prose of a closed report: no exception");
+        } catch (IllegalStateException e) {
+            check(true, "prose of a closed report");
+        }
+
         System.out.println("Java: " + passed + " passed, " + failed + " failed");
         System.exit(failed == 0 ? 0 : 1);
     }
