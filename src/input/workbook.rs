@@ -1695,6 +1695,46 @@ mod tests {
     }
 
     #[test]
+    fn biff12_records_and_wide_strings() {
+        // Type 0x92 0x01 (146) size 0; type 0x26 (38) with a size of two
+        // bytes (0x81 0x01 = 129); type 0xB0 0x01 (176) size 16; then a
+        // type cut short.
+        let mut part = vec![0x92, 0x01, 0x00, 0x26, 0x81, 0x01];
+        part.extend(std::iter::repeat_n(7u8, 129));
+        part.extend([0xB0, 0x01, 0x10]);
+        part.extend((1u32..=4).flat_map(u32::to_le_bytes));
+        part.push(0x80);
+        let mut r = Records::new(&part[..], "p");
+        assert_eq!(r.next().unwrap(), Some((146, 0)));
+        assert_eq!(r.next().unwrap(), Some((38, 129)));
+        let mut buf = [0u8; 4];
+        assert_eq!(r.payload(129, &mut buf).unwrap(), 4);
+        assert_eq!(buf, [7; 4]);
+        assert_eq!(r.next().unwrap(), Some((176, 16)));
+        let mut rfx = [0u8; 16];
+        assert_eq!(r.payload(16, &mut rfx).unwrap(), 16);
+        assert_eq!(&rfx[12..], &4u32.to_le_bytes());
+        assert!(
+            r.next()
+                .unwrap_err()
+                .to_string()
+                .contains("ends inside a record")
+        );
+        assert_eq!(Records::new(&[][..], "p").next().unwrap(), None);
+
+        let mut ws = 2u32.to_le_bytes().to_vec();
+        ws.extend("台账".encode_utf16().flat_map(u16::to_le_bytes));
+        ws.extend(u32::MAX.to_le_bytes());
+        assert_eq!(wide_string(&ws, 0), Some((Some("台账".to_string()), 8)));
+        assert_eq!(wide_string(&ws, 8), Some((None, 12)));
+        assert_eq!(wide_string(&ws[..7], 0), None);
+        assert_eq!(
+            wide_string(&u32::MAX.wrapping_sub(1).to_le_bytes(), 0),
+            None
+        );
+    }
+
+    #[test]
     fn column_names() {
         assert_eq!(column_name(0), "A");
         assert_eq!(column_name(25), "Z");
