@@ -365,6 +365,19 @@ fn a_panic_inside_calamine_is_a_file_error() {
 /// departments.xlsb with its sheet's merged ranges replaced by `tail`
 /// (records after BrtEndSheetData, BrtEndSheet included).
 fn xlsb_with_merge_records(tail: &[u8]) -> Vec<u8> {
+    xlsb_with_sheet(|data| {
+        // BrtEndSheetData: type 146 (0x92 0x01), size 0.
+        let end = data
+            .windows(3)
+            .rposition(|w| w == [0x92, 0x01, 0x00])
+            .unwrap();
+        data.truncate(end + 3);
+        data.extend_from_slice(tail);
+    })
+}
+
+/// departments.xlsb with its sheet part changed by `edit`.
+fn xlsb_with_sheet(edit: impl Fn(&mut Vec<u8>)) -> Vec<u8> {
     let bytes = fixture("departments.xlsb");
     let mut z = zip::ZipArchive::new(Cursor::new(&bytes)).unwrap();
     let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
@@ -374,13 +387,7 @@ fn xlsb_with_merge_records(tail: &[u8]) -> Vec<u8> {
         let mut data = Vec::new();
         std::io::Read::read_to_end(&mut f, &mut data).unwrap();
         if name == "xl/worksheets/sheet1.bin" {
-            // BrtEndSheetData: type 146 (0x92 0x01), size 0.
-            let end = data
-                .windows(3)
-                .rposition(|w| w == [0x92, 0x01, 0x00])
-                .unwrap();
-            data.truncate(end + 3);
-            data.extend_from_slice(tail);
+            edit(&mut data);
         }
         entries.push((name, data));
     }
@@ -482,4 +489,23 @@ fn xlsb_merge_records_well_formed_and_hostile() {
         let e = error(&xlsb_with_merge_records(tail), Limits::default());
         assert_eq!(e, truncated);
     }
+}
+
+#[test]
+fn an_xlsb_shared_string_index_past_the_table_is_a_file_error() {
+    // calamine 0.38 indexes its shared strings with a BrtCellIsst's index
+    // unchecked (xlsb/cells_reader.rs), and panics on one past the table;
+    // found by mutating departments.xlsb. The title cell A1: BrtCellIsst
+    // (type 7, size 12), column 0, style 0, then the index.
+    let book = xlsb_with_sheet(|data| {
+        let at = data
+            .windows(10)
+            .position(|w| w == [0x07, 0x0C, 0, 0, 0, 0, 0, 0, 0, 0])
+            .unwrap();
+        data[at + 10..at + 14].copy_from_slice(&0x7FFF_FFFFu32.to_le_bytes());
+    });
+    assert_eq!(
+        error(&book, Limits::default()),
+        "台账.xlsx [2023年]: is malformed: the workbook reader failed on it"
+    );
 }
