@@ -1185,7 +1185,7 @@ fn xlsb_merges<R: Read + Seek>(
                 // A range of one cell merges nothing.
                 continue;
             }
-            covered += (r1 - r0 + 1) as u64 * (c1 - c0 + 1) as u64;
+            covered = covered.saturating_add((r1 - r0 + 1) as u64 * (c1 - c0 + 1) as u64);
             if covered > limits.max_sheet_cells {
                 return Err(FileError::Workbook(format!(
                     "has merged ranges in sheet `{sheet}` ({path}) covering more than {} cells, \
