@@ -315,7 +315,8 @@ pub struct Limits {
     /// styles) may have a sixteenth of it. Default 512 MiB.
     pub max_sheet_bytes: u64,
     /// Most cells of a sheet read whole (`.xls`, `.ods`: the rectangle
-    /// from the first to the last used cell). Default 4,000,000.
+    /// from the first to the last used cell), and most cells the merged
+    /// ranges of an `.xlsb` sheet may cover in all. Default 4,000,000.
     pub max_sheet_cells: u64,
 }
 

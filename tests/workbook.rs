@@ -1,6 +1,7 @@
 //! Workbooks (issue 15): every sample export of examples/data, written as
-//! .xlsx, .xls and .ods by independent writers (tests/workbooks/
-//! make_workbooks.py: openpyxl, xlwt, odfpy), gives exactly the CSV's
+//! .xlsx, .xlsm, .xlsb, .xls and .ods by independent writers (tests/workbooks/
+//! make_workbooks.py: openpyxl, xlsxwriter with a VBA project, the BIFF12
+//! writer tests/workbooks/xlsb.py, xlwt, odfpy), gives exactly the CSV's
 //! report — every figure, every `rows` count — though the workbooks add a
 //! title row, date cells, number cells, merged task ids and a sheet of
 //! notes.
@@ -60,11 +61,14 @@ fn json(r: &Report) -> Value {
     v
 }
 
+/// Every workbook format the samples are written in.
+const FORMATS: [&str; 5] = ["xlsx", "xlsm", "xlsb", "xls", "ods"];
+
 #[test]
-fn every_sample_as_xlsx_xls_and_ods_gives_the_csv_report() {
+fn every_sample_in_every_workbook_format_gives_the_csv_report() {
     for d in Dataset::ALL {
         let want = tally_files(d, &csvs(d), &options()).unwrap();
-        for ext in ["xlsx", "xls", "ods"] {
+        for ext in FORMATS {
             let path = workbook(&format!("{}.{ext}", d.name()));
             let mut t = Tally::new(d, &options()).unwrap();
             t.feed_file(&path)
@@ -100,6 +104,100 @@ fn the_1904_date_system_gives_the_same_dates() {
 }
 
 #[test]
+fn the_1904_date_system_in_xlsb() {
+    let want = tally_files(Dataset::Legality, &csvs(Dataset::Legality), &options()).unwrap();
+    let got = tally_files(
+        Dataset::Legality,
+        &[workbook("legality-1904.xlsb")],
+        &options(),
+    )
+    .unwrap();
+    assert_eq!(json(&got), json(&want));
+}
+
+/// The names of a zip workbook's parts, and one part's text.
+fn zip_part(path: &Path, part: &str) -> (Vec<String>, String) {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let names = z.file_names().map(|n| n.unwrap().into_owned()).collect();
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut z.by_name(part).unwrap(), &mut text).unwrap();
+    (names, text)
+}
+
+#[test]
+fn the_new_fixtures_are_what_they_claim() {
+    // .xlsm: the macro-enabled workbook type, and a VBA project.
+    let (names, types) = zip_part(&workbook("legality.xlsm"), "[Content_Types].xml");
+    assert!(
+        types.contains(
+            r#"PartName="/xl/workbook.xml" ContentType="application/vnd.ms-excel.sheet.macroEnabled.main+xml""#
+        ),
+        "{types}"
+    );
+    assert!(names.iter().any(|n| n == "xl/vbaProject.bin"), "{names:?}");
+    // .xlsb: binary parts only, the sheets found through the relationships.
+    let (names, rels) = zip_part(&workbook("departments.xlsb"), "xl/_rels/workbook.bin.rels");
+    assert!(rels.contains(r#"Target="worksheets/sheet1.bin""#), "{rels}");
+    for part in [
+        "xl/workbook.bin",
+        "xl/styles.bin",
+        "xl/sharedStrings.bin",
+        "xl/worksheets/sheet1.bin",
+    ] {
+        assert!(names.iter().any(|n| n == part), "{part}: {names:?}");
+    }
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.ends_with(".xml") && n.starts_with("xl/"))
+    );
+}
+
+#[test]
+fn an_xlsb_department_merged_down_its_rows() {
+    // tests/workbooks/make_workbooks.py write_xlsb_departments: a title
+    // merged over A1:F1, the header on row 2, then
+    //   row  审查编号 文件类型   送审科室         收文日期          审结日期    审查意见数
+    //   3    H1      合同       法规科 (C3:C5)   2023-03-01        2023-03-05  2
+    //   4    H2      合同       ↑                2023-04-01                    3
+    //   5    H3      规范性文件  ↑                2023-05-02 09:30  2023-05-10  1
+    //   6    H4      合同       办公室           2023-06-01        2023-06-03  4
+    //   7    H5      合同       (empty)          2023-07-01
+    //   8    H6      合同       执法科 (C8:C9)   2022-12-31        2023-01-04  5
+    //   9    H7      合同       ↑                2023-08-01        2023-08-02  1.0
+    let path = workbook("departments.xlsb");
+    let r = tally_files(Dataset::Legality, &[&path], &options()).unwrap();
+    // Rows 3-9 read; H6 was received in 2022.
+    assert_eq!(rows(&r), [7, 6, 1, 0, 0, 0]);
+    let f = |p: &str| r.figure(p);
+    assert_eq!(f("reviews.total"), Some(6.into()));
+    assert_eq!(f("reviews.by_type.administrative_contract"), Some(5.into()));
+    assert_eq!(f("reviews.by_type.normative_document"), Some(1.into()));
+    // H1, H3, H4, H7 completed; H2 and H5 pending.
+    assert_eq!(f("reviews.completed"), Some(4.into()));
+    assert_eq!(f("reviews.pending"), Some(2.into()));
+    // 2 + 3 + 1 + 4 + 0 + 1
+    assert_eq!(f("opinions.total"), Some(11.into()));
+    assert_eq!(f("opinions.by_type.normative_document"), Some(1.into()));
+    // The merged department counts for every row it covers: 法规科 for
+    // H1-H3 (2 + 3 + 1 opinions), 执法科 for H7 (H6 is out of the period);
+    // H5's empty cell, under no merged range, is 未填写.
+    let json = r.to_json_value();
+    assert_eq!(
+        json["departments"],
+        serde_json::json!({
+            "办公室": {"reviews": 1, "opinions": 4},
+            "执法科": {"reviews": 1, "opinions": 1},
+            "未填写": {"reviews": 1, "opinions": 0},
+            "法规科": {"reviews": 3, "opinions": 6},
+        })
+    );
+    // Days from received to completed: H1 4, H3 8, H4 2, H7 1.
+    assert_eq!(f("review_days.count"), Some(4.into()));
+    assert_eq!(f("review_days.max"), Some(8.into()));
+}
+
+#[test]
 fn workbooks_held_in_memory_and_named_sheets() {
     let bytes = std::fs::read(workbook("complaints.xlsx")).unwrap();
     let want = tally_files(Dataset::Complaints, &csvs(Dataset::Complaints), &options()).unwrap();
@@ -125,7 +223,7 @@ fn workbooks_held_in_memory_and_named_sheets() {
 fn detection_per_sheet() {
     let o = options();
     for d in Dataset::ALL {
-        for ext in ["xlsx", "xls", "ods"] {
+        for ext in FORMATS {
             let path = workbook(&format!("{}.{ext}", d.name()));
             assert_eq!(
                 govtally::detect_dataset(&path, &o).unwrap(),

@@ -361,3 +361,151 @@ fn a_panic_inside_calamine_is_a_file_error() {
         "台账.xlsx: is malformed: the workbook reader failed on it"
     );
 }
+
+/// departments.xlsb with its sheet's merged ranges replaced by `tail`
+/// (records after BrtEndSheetData, BrtEndSheet included).
+fn xlsb_with_merge_records(tail: &[u8]) -> Vec<u8> {
+    xlsb_with_sheet(|data| {
+        // BrtEndSheetData: type 146 (0x92 0x01), size 0.
+        let end = data
+            .windows(3)
+            .rposition(|w| w == [0x92, 0x01, 0x00])
+            .unwrap();
+        data.truncate(end + 3);
+        data.extend_from_slice(tail);
+    })
+}
+
+/// departments.xlsb with its sheet part changed by `edit`.
+fn xlsb_with_sheet(edit: impl Fn(&mut Vec<u8>)) -> Vec<u8> {
+    let bytes = fixture("departments.xlsb");
+    let mut z = zip::ZipArchive::new(Cursor::new(&bytes)).unwrap();
+    let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut data).unwrap();
+        if name == "xl/worksheets/sheet1.bin" {
+            edit(&mut data);
+        }
+        entries.push((name, data));
+    }
+    let refs: Vec<(&str, &[u8])> = entries
+        .iter()
+        .map(|(n, d)| (n.as_str(), d.as_slice()))
+        .collect();
+    zip_of(&refs, false)
+}
+
+/// A BrtMergeCell record (type 176, size 16) of rows and columns, 0-based.
+fn merge_cell(r0: u32, r1: u32, c0: u32, c1: u32) -> Vec<u8> {
+    let mut v = vec![0xB0, 0x01, 0x10];
+    for n in [r0, r1, c0, c1] {
+        v.extend_from_slice(&n.to_le_bytes());
+    }
+    v
+}
+
+const END_SHEET: &[u8] = &[0x82, 0x01, 0x00];
+
+#[test]
+fn xlsb_merge_records_well_formed_and_hostile() {
+    let read = |tail: Vec<u8>| {
+        let o = Options::default().year(2023).unwrap();
+        let mut t = Tally::new(Dataset::Legality, &o).unwrap();
+        t.feed_workbook("台账.xlsb", &xlsb_with_merge_records(&tail), None)?;
+        t.finish()
+    };
+    // The fixture's own ranges, written back here: the same report.
+    let mut tail = vec![0xB1, 0x01, 0x04, 2, 0, 0, 0];
+    tail.extend(merge_cell(2, 4, 2, 2));
+    tail.extend(merge_cell(7, 8, 2, 2));
+    tail.extend_from_slice(&[0xB2, 0x01, 0x00]);
+    tail.extend_from_slice(END_SHEET);
+    let r = read(tail).unwrap();
+    assert_eq!(r.figure("departments.法规科.reviews"), Some(3.into()));
+    // No merged ranges: the covered cells are empty.
+    let r = read(END_SHEET.to_vec()).unwrap();
+    assert_eq!(r.figure("departments.法规科.reviews"), Some(1.into()));
+    assert_eq!(r.figure("departments.未填写.reviews"), Some(4.into()));
+
+    let with = |records: &[u8], limits: Limits| {
+        let mut tail = records.to_vec();
+        tail.extend_from_slice(END_SHEET);
+        error(&xlsb_with_merge_records(&tail), limits)
+    };
+    // (`error` names every input 台账.xlsx; the bytes decide the format.)
+    // A record too short to hold a range.
+    let e = with(
+        &[0xB0, 0x01, 0x08, 0, 0, 0, 0, 1, 0, 0, 0],
+        Limits::default(),
+    );
+    assert_eq!(
+        e,
+        "台账.xlsx: has a malformed merged range (a BrtMergeCell record of 8 bytes, not 16) in \
+         sheet `2023年` (xl/worksheets/sheet1.bin): the workbook is damaged"
+    );
+    // A range past the last row, and one whose corners are reversed.
+    let e = with(&merge_cell(0, u32::MAX, 0, 0), Limits::default());
+    assert_eq!(
+        e,
+        "台账.xlsx: has a malformed merged range in sheet `2023年` (xl/worksheets/sheet1.bin): \
+         rows 1 to 4294967296, columns 1 to 1 (a sheet has 1048576 rows and 16384 columns): \
+         the workbook is damaged"
+    );
+    let e = with(&merge_cell(5, 2, 0, 0), Limits::default());
+    assert!(e.contains("rows 6 to 3, columns 1 to 1"), "{e}");
+    // The whole sheet merged: more cells covered than the limit.
+    let e = with(&merge_cell(0, (1 << 20) - 1, 0, 16383), Limits::default());
+    assert_eq!(
+        e,
+        "台账.xlsx: has merged ranges in sheet `2023年` (xl/worksheets/sheet1.bin) covering \
+         more than 4000000 cells, the limit (Limits::max_sheet_cells, --max-sheet-cells)"
+    );
+    // Many small ranges add up: 20 ranges of 2 × 3 cells under a limit of 100.
+    let many: Vec<u8> = (0..20u32)
+        .flat_map(|i| merge_cell(20 + 2 * i, 21 + 2 * i, 0, 2))
+        .collect();
+    let small = Limits {
+        max_sheet_cells: 100,
+        ..Limits::default()
+    };
+    assert!(with(&many, small).contains("covering more than 100 cells"));
+    // One-cell ranges merge nothing and count for nothing.
+    let ones: Vec<u8> = (0..200u32).flat_map(|i| merge_cell(i, i, 3, 3)).collect();
+    let r = read([ones, END_SHEET.to_vec()].concat()).unwrap();
+    assert_eq!(r.figure("reviews.total"), Some(6.into()));
+    // A record that claims 256 MiB and ends at once, a size varint cut
+    // short, a type cut short: truncated, quickly and without holding the
+    // claimed size.
+    let truncated = "台账.xlsx: has a part, xl/worksheets/sheet1.bin, that ends inside a record: \
+                     the workbook is truncated or damaged";
+    for tail in [
+        &[0xB0, 0x01, 0xFF, 0xFF, 0xFF, 0x7F, 1, 2, 3][..],
+        &[0xB0, 0x01, 0x80][..],
+        &[0xB0][..],
+    ] {
+        let e = error(&xlsb_with_merge_records(tail), Limits::default());
+        assert_eq!(e, truncated);
+    }
+}
+
+#[test]
+fn an_xlsb_shared_string_index_past_the_table_is_a_file_error() {
+    // calamine 0.38 indexes its shared strings with a BrtCellIsst's index
+    // unchecked (xlsb/cells_reader.rs), and panics on one past the table;
+    // found by mutating departments.xlsb. The title cell A1: BrtCellIsst
+    // (type 7, size 12), column 0, style 0, then the index.
+    let book = xlsb_with_sheet(|data| {
+        let at = data
+            .windows(10)
+            .position(|w| w == [0x07, 0x0C, 0, 0, 0, 0, 0, 0, 0, 0])
+            .unwrap();
+        data[at + 10..at + 14].copy_from_slice(&0x7FFF_FFFFu32.to_le_bytes());
+    });
+    assert_eq!(
+        error(&book, Limits::default()),
+        "台账.xlsx [2023年]: is malformed: the workbook reader failed on it"
+    );
+}

@@ -19,8 +19,11 @@
 //! - an error cell (`#N/A`, `#VALUE!`), and a formula whose value was
 //!   never saved, is a row error in any column the ledger reads.
 //!
-//! A merged range gives its top-left value to every cell of the range (in
-//! `.xlsx` and `.xls`, whose merged ranges calamine exposes).
+//! A merged range gives its top-left value to every cell of the range, in
+//! every format: calamine exposes the merged ranges of `.xlsx` and `.xls`
+//! (those of `.xlsx` are read here first, faster); those of `.ods` and
+//! `.xlsb`, which it does not expose, are read here from the package
+//! (`ods_guard`, `xlsb_merges`).
 
 use std::io::{Read, Seek, SeekFrom};
 
@@ -659,7 +662,8 @@ impl<RS: Read + Seek> Workbook<RS> {
             }
             Book::Xlsb(b) => {
                 let f = WorkbookFormat::Xlsb;
-                let mut rows = RowBuilder::new(&limits, Vec::new());
+                let merges = cache.get(name).cloned().unwrap_or_default();
+                let mut rows = RowBuilder::new(&limits, merges);
                 let mut cells = b
                     .worksheet_cells_reader(name)
                     .map_err(|e| unreadable(f, e))?;
@@ -839,10 +843,10 @@ fn zip_format<RS: Read + Seek>(
             )));
         }
     }
-    let merges = if format == WorkbookFormat::Xlsx {
-        xlsx_merges(&mut zip, limits)?
-    } else {
-        Default::default()
+    let merges = match format {
+        WorkbookFormat::Xlsx => xlsx_merges(&mut zip, limits)?,
+        WorkbookFormat::Xlsb => xlsb_merges(&mut zip, &names, limits)?,
+        _ => Default::default(),
     };
     Ok((format, merges))
 }
@@ -954,6 +958,244 @@ fn xlsx_merges<R: Read + Seek>(
         if let Some(m) = found {
             out.insert(name.clone(), m);
         }
+    }
+    Ok(out)
+}
+
+/// [MS-XLSB] record types read for the sheet list and merged ranges.
+const BRT_BUNDLE_SH: u16 = 0x009C;
+const BRT_END_BUNDLE_SHS: u16 = 0x0090;
+const BRT_MERGE_CELL: u16 = 0x00B0;
+
+/// The last column a worksheet can have, plus one (Excel's XFD).
+const MAX_COLS: u32 = 16_384;
+
+/// A reader of BIFF12 records ([MS-XLSB] 2.1.4): the record type as a
+/// 1–2 byte varint (7 bits a byte, the high bit set when another byte
+/// follows), the payload size as a 1–4 byte varint, then the payload. Reads
+/// only the payloads asked for, into a buffer of the caller's, and skips
+/// the rest without holding it, so memory does not depend on the sizes the
+/// records claim.
+struct Records<'p, R> {
+    r: std::io::BufReader<R>,
+    part: &'p str,
+}
+
+impl<'p, R: Read> Records<'p, R> {
+    fn new(r: R, part: &'p str) -> Self {
+        Records {
+            r: std::io::BufReader::with_capacity(64 << 10, r),
+            part,
+        }
+    }
+
+    fn damaged(&self, e: std::io::Error) -> FileError {
+        FileError::Workbook(format!(
+            "has a part, {}, that cannot be read (truncated or damaged?): {e}",
+            self.part
+        ))
+    }
+
+    fn truncated(&self) -> FileError {
+        FileError::Workbook(format!(
+            "has a part, {}, that ends inside a record: the workbook is truncated or damaged",
+            self.part
+        ))
+    }
+
+    /// The next byte; None at the end of the part.
+    fn byte(&mut self) -> Result<Option<u8>, FileError> {
+        let mut b = [0u8];
+        loop {
+            match self.r.read(&mut b) {
+                Ok(0) => return Ok(None),
+                Ok(_) => return Ok(Some(b[0])),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(self.damaged(e)),
+            }
+        }
+    }
+
+    /// The next record's type and payload size; None at the end of the
+    /// part (between records).
+    fn next(&mut self) -> Result<Option<(u16, u32)>, FileError> {
+        let Some(b) = self.byte()? else {
+            return Ok(None);
+        };
+        let mut typ = (b & 0x7F) as u16;
+        if b & 0x80 != 0 {
+            let b = self.byte()?.ok_or_else(|| self.truncated())?;
+            typ |= ((b & 0x7F) as u16) << 7;
+        }
+        let mut len = 0u32;
+        for i in 0..4 {
+            let b = self.byte()?.ok_or_else(|| self.truncated())?;
+            len |= ((b & 0x7F) as u32) << (7 * i);
+            if b & 0x80 == 0 {
+                break;
+            }
+        }
+        Ok(Some((typ, len)))
+    }
+
+    /// Reads the first bytes of a payload of `len` bytes into `buf` (as many
+    /// as fit) and skips the rest; returns how many were read.
+    fn payload(&mut self, len: u32, buf: &mut [u8]) -> Result<usize, FileError> {
+        let n = buf.len().min(len as usize);
+        self.r.read_exact(&mut buf[..n]).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::UnexpectedEof {
+                self.truncated()
+            } else {
+                self.damaged(e)
+            }
+        })?;
+        let rest = len as u64 - n as u64;
+        if rest > 0 {
+            let skipped = std::io::copy(&mut (&mut self.r).take(rest), &mut std::io::sink())
+                .map_err(|e| self.damaged(e))?;
+            if skipped < rest {
+                return Err(self.truncated());
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// An `XLWideString` ([MS-XLSB] 2.5.168) at `at`: a u32 count of UTF-16
+/// code units, then the units; with the offset after it. A count of
+/// 0xFFFFFFFF (a null `XLNullableWideString`) is `Some(None)`.
+fn wide_string(buf: &[u8], at: usize) -> Option<(Option<String>, usize)> {
+    let n = u32::from_le_bytes(buf.get(at..at + 4)?.try_into().ok()?);
+    if n == u32::MAX {
+        return Some((None, at + 4));
+    }
+    let end = (at + 4).checked_add(n as usize * 2)?;
+    let units = buf.get(at + 4..end)?;
+    // As calamine decodes it, so that the names are the names it lists.
+    let (text, _) = encoding_rs::UTF_16LE.decode_without_bom_handling(units);
+    Some((Some(text.into_owned()), end))
+}
+
+/// Reads each worksheet's merged ranges from an `.xlsb` package, which
+/// calamine does not expose: the sheets and their relationship ids from
+/// `xl/workbook.bin` (`BrtBundleSh`), their parts from
+/// `xl/_rels/workbook.bin.rels` (as calamine finds them: `xl/` and the
+/// target, names compared without ASCII case), then every `BrtMergeCell`
+/// (an `RfX`: first row, last row, first column, last column, u32 each) in
+/// each sheet part.
+///
+/// Bounded whatever the records claim: payloads are skipped, not held; the
+/// parts' sizes were checked against the limits before; a merged range
+/// outside a sheet, or merged ranges covering more than
+/// `Limits::max_sheet_cells` cells in all (each covered cell costs the row
+/// builder work), is an error naming the sheet.
+fn xlsb_merges<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    names: &[String],
+    limits: &Limits,
+) -> Result<std::collections::HashMap<String, Vec<Dimensions>>, FileError> {
+    let mut out = std::collections::HashMap::new();
+    let find = |n: &str| names.iter().find(|x| x.eq_ignore_ascii_case(n)).cloned();
+    let Some(rels) = find("xl/_rels/workbook.bin.rels").and_then(|p| read_small(zip, &p)) else {
+        return Ok(out);
+    };
+    let rels = attrs_of(&rels, "Relationship", &["Id", "Target"]);
+    let Some(book_part) = find("xl/workbook.bin") else {
+        return Ok(out);
+    };
+    // The sheet list: (name, relationship id), in workbook order.
+    let mut sheets = Vec::new();
+    {
+        let part = zip.by_name(&book_part).map_err(|e| {
+            FileError::Workbook(format!(
+                "cannot be read as a .xlsb workbook: {book_part}: {e}"
+            ))
+        })?;
+        let mut records = Records::new(part, &book_part);
+        let mut buf = vec![0u8; 64 << 10];
+        while let Some((typ, len)) = records.next()? {
+            match typ {
+                BRT_BUNDLE_SH => {
+                    let n = records.payload(len, &mut buf)?;
+                    let rec = &buf[..n];
+                    let parsed = wide_string(rec, 8).and_then(|(id, at)| {
+                        let (name, _) = wide_string(rec, at)?;
+                        Some((id, name?))
+                    });
+                    let Some((id, name)) = parsed else {
+                        return Err(FileError::Workbook(format!(
+                            "has a malformed sheet record (BrtBundleSh) in {book_part}: \
+                             the workbook is damaged"
+                        )));
+                    };
+                    if let Some(id) = id {
+                        sheets.push((name, id));
+                    }
+                }
+                BRT_END_BUNDLE_SHS => break,
+                _ => {
+                    records.payload(len, &mut [])?;
+                }
+            }
+        }
+    }
+    for (sheet, id) in sheets {
+        let Some(target) = rels
+            .iter()
+            .find(|r| r[0].as_deref() == Some(id.as_str()))
+            .and_then(|r| r[1].clone())
+        else {
+            continue;
+        };
+        let Some(path) = find(&format!("xl/{target}")) else {
+            continue;
+        };
+        let part = zip.by_name(&path).map_err(|e| {
+            FileError::Workbook(format!("cannot be read as a .xlsb workbook: {path}: {e}"))
+        })?;
+        let mut records = Records::new(part, &path);
+        let mut merges = Vec::new();
+        let mut covered: u64 = 0;
+        let mut rfx = [0u8; 16];
+        while let Some((typ, len)) = records.next()? {
+            if typ != BRT_MERGE_CELL {
+                records.payload(len, &mut [])?;
+                continue;
+            }
+            if records.payload(len, &mut rfx)? < 16 {
+                return Err(FileError::Workbook(format!(
+                    "has a malformed merged range (a BrtMergeCell record of {len} bytes, not 16) \
+                     in sheet `{sheet}` ({path}): the workbook is damaged"
+                )));
+            }
+            let u = |i: usize| u32::from_le_bytes([rfx[i], rfx[i + 1], rfx[i + 2], rfx[i + 3]]);
+            let (r0, r1, c0, c1) = (u(0), u(4), u(8), u(12));
+            if r0 > r1 || c0 > c1 || r1 >= MAX_ROWS || c1 >= MAX_COLS {
+                return Err(FileError::Workbook(format!(
+                    "has a malformed merged range in sheet `{sheet}` ({path}): rows {} to {}, \
+                     columns {} to {} (a sheet has {MAX_ROWS} rows and {MAX_COLS} columns): \
+                     the workbook is damaged",
+                    r0 as u64 + 1,
+                    r1 as u64 + 1,
+                    c0 as u64 + 1,
+                    c1 as u64 + 1
+                )));
+            }
+            if (r0, c0) == (r1, c1) {
+                // A range of one cell merges nothing.
+                continue;
+            }
+            covered = covered.saturating_add((r1 - r0 + 1) as u64 * (c1 - c0 + 1) as u64);
+            if covered > limits.max_sheet_cells {
+                return Err(FileError::Workbook(format!(
+                    "has merged ranges in sheet `{sheet}` ({path}) covering more than {} cells, \
+                     the limit (Limits::max_sheet_cells, --max-sheet-cells)",
+                    limits.max_sheet_cells
+                )));
+            }
+            merges.push(Dimensions::new((r0, c0), (r1, c1)));
+        }
+        out.insert(sheet, merges);
     }
     Ok(out)
 }
@@ -1450,6 +1692,46 @@ mod tests {
         );
         assert_eq!(parse_range("C3:A1"), Some(Dimensions::new((0, 0), (2, 2))));
         assert_eq!(parse_range("A0"), None);
+    }
+
+    #[test]
+    fn biff12_records_and_wide_strings() {
+        // Type 0x92 0x01 (146) size 0; type 0x26 (38) with a size of two
+        // bytes (0x81 0x01 = 129); type 0xB0 0x01 (176) size 16; then a
+        // type cut short.
+        let mut part = vec![0x92, 0x01, 0x00, 0x26, 0x81, 0x01];
+        part.extend(std::iter::repeat_n(7u8, 129));
+        part.extend([0xB0, 0x01, 0x10]);
+        part.extend((1u32..=4).flat_map(u32::to_le_bytes));
+        part.push(0x80);
+        let mut r = Records::new(&part[..], "p");
+        assert_eq!(r.next().unwrap(), Some((146, 0)));
+        assert_eq!(r.next().unwrap(), Some((38, 129)));
+        let mut buf = [0u8; 4];
+        assert_eq!(r.payload(129, &mut buf).unwrap(), 4);
+        assert_eq!(buf, [7; 4]);
+        assert_eq!(r.next().unwrap(), Some((176, 16)));
+        let mut rfx = [0u8; 16];
+        assert_eq!(r.payload(16, &mut rfx).unwrap(), 16);
+        assert_eq!(&rfx[12..], &4u32.to_le_bytes());
+        assert!(
+            r.next()
+                .unwrap_err()
+                .to_string()
+                .contains("ends inside a record")
+        );
+        assert_eq!(Records::new(&[][..], "p").next().unwrap(), None);
+
+        let mut ws = 2u32.to_le_bytes().to_vec();
+        ws.extend("台账".encode_utf16().flat_map(u16::to_le_bytes));
+        ws.extend(u32::MAX.to_le_bytes());
+        assert_eq!(wide_string(&ws, 0), Some((Some("台账".to_string()), 8)));
+        assert_eq!(wide_string(&ws, 8), Some((None, 12)));
+        assert_eq!(wide_string(&ws[..7], 0), None);
+        assert_eq!(
+            wide_string(&u32::MAX.wrapping_sub(1).to_le_bytes(), 0),
+            None
+        );
     }
 
     #[test]

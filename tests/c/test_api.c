@@ -846,8 +846,9 @@ static void test_large_input(void) {
     free(csv);
 }
 
-/* Workbooks (issue 15): by path through feed_file, by bytes held in memory,
- * a named sheet, NULL arguments, a truncated workbook, the limit setters. */
+/* Workbooks (issue 15): by path through feed_file (.xlsx, .xlsb, .xlsm), by
+ * bytes held in memory, a named sheet, NULL arguments, a truncated workbook,
+ * the limit setters. */
 static void test_workbooks(void) {
     char path[1024];
     govtally_tally *t = NULL;
@@ -879,6 +880,27 @@ static void test_workbooks(void) {
     CHECK(n == 107);
     govtally_report_free(r);
     govtally_tally_free(t);
+
+    /* the same sample as .xlsb and .xlsm, by path */
+    {
+        static const char *const others[] = {"legality.xlsb", "legality.xlsm"};
+        char other[1024];
+        size_t i;
+        for (i = 0; i < sizeof others / sizeof others[0]; i++) {
+            snprintf(other, sizeof other, "%s/../../tests/fixtures/workbooks/%s", data_dir, others[i]);
+            CHECK_STATUS(govtally_tally_new(GOVTALLY_DATASET_LEGALITY, o, &t), GOVTALLY_OK);
+            CHECK_STATUS(govtally_tally_feed_file(t, other), GOVTALLY_OK);
+            CHECK_STATUS(govtally_tally_finish(t, &r), GOVTALLY_OK);
+            n = -1;
+            CHECK_STATUS(govtally_report_get_i64(r, "reviews.by_type.administrative_contract", &n), GOVTALLY_OK);
+            CHECK(n == 97);
+            n = -1;
+            CHECK_STATUS(govtally_report_get_i64(r, "opinions.total", &n), GOVTALLY_OK);
+            CHECK(n == 110);
+            govtally_report_free(r);
+            govtally_tally_free(t);
+        }
+    }
 
     /* by bytes, a named sheet */
     f = fopen(path, "rb");

@@ -1,7 +1,15 @@
 #!/usr/bin/env python3
 """Writes tests/fixtures/workbooks/: every sample export of examples/data as
-.xlsx (openpyxl), .xls (xlwt) and .ods (odfpy), plus small workbooks of the
-cases tests/workbook.rs checks cell by cell.
+.xlsx (openpyxl), .xls (xlwt), .ods (odfpy), .xlsm (xlsxwriter, with a VBA
+project) and .xlsb (xlsb.py beside this script, a small BIFF12 writer: no
+common Python package writes .xlsb), plus small workbooks of the cases
+tests/workbook.rs checks cell by cell.
+
+The .xlsm files hold vbaProject.bin (beside this script): the sample VBA
+project rust_xlsxwriter 0.96.0 ships as examples/vbaProject.bin (MIT OR
+Apache-2.0; a workbook macro and a Sheet1 module), added with xlsxwriter's
+documented add_vba_project, which also gives the workbook part the
+macro-enabled content type (application/vnd.ms-excel.sheet.macroEnabled.main+xml).
 
 Run through tests/workbooks/make.sh, which makes a venv under target/ with
 the pinned writers (tests/workbooks/requirements.txt). The writers are not
@@ -32,6 +40,9 @@ from openpyxl.utils import get_column_letter
 from odf.opendocument import OpenDocumentSpreadsheet
 from odf.table import Table, TableRow, TableCell, CoveredTableCell
 from odf.text import P
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import xlsb  # noqa: E402  (tests/workbooks/xlsb.py)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DATA = os.path.join(ROOT, "examples", "data")
@@ -252,6 +263,100 @@ def write_ods(sample, path):
     doc.save(path)
 
 
+def write_xlsm(sample, path):
+    """The sample as .xlsm (xlsxwriter): the same layout as write_xlsx, and a
+    VBA project, which govtally must leave alone."""
+    wb = xlsxwriter.Workbook(path)
+    wb.set_properties({"created": dt.datetime(2024, 1, 5)})  # the same bytes on every run
+    wb.add_vba_project(os.path.join(os.path.dirname(os.path.abspath(__file__)), "vbaProject.bin"))
+    date = wb.add_format({"num_format": "yyyy-mm-dd"})
+    when = wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+    for sheet, title, header, rows in sheets_of(sample):
+        ws = wb.add_worksheet(sheet)
+        ws.merge_range(0, 0, 0, len(header) - 1, title)
+        ws.write_row(1, 0, header)
+        col, runs = task_runs(header, rows)
+        starts = {a: b for a, b in runs}
+        covered = set()
+        for a, b in runs:
+            covered.update(range(a + 1, b + 1))
+        for r, row in enumerate(rows):
+            for c, v in enumerate(row):
+                if v == "" or (c == col and r in covered):
+                    continue
+                value = typed(v, header[c] if c < len(header) else "")
+                fmt = None
+                if isinstance(value, dt.datetime):
+                    fmt = when
+                elif isinstance(value, dt.date):
+                    value, fmt = dt.datetime.combine(value, dt.time()), date
+                if c == col and r in starts:
+                    ws.merge_range(r + 2, c, starts[r] + 2, c, value, fmt)
+                elif fmt is not None:
+                    ws.write_datetime(r + 2, c, value, fmt)
+                elif isinstance(value, str):
+                    ws.write_string(r + 2, c, value)
+                else:
+                    ws.write_number(r + 2, c, value)
+    notes = wb.add_worksheet("备注")
+    for r, row in enumerate(NOTES):
+        notes.write_string(r, 0, row[0])
+    wb.close()
+
+
+def write_xlsb(sample, path, epoch_1904=False):
+    """The sample as .xlsb (xlsb.py): the layout of write_xlsx; the title
+    and the notes as inline strings (BrtCellSt), the rest shared."""
+    wb = xlsb.Workbook(epoch_1904=epoch_1904)
+    for sheet, title, header, rows in sheets_of(sample):
+        ws = wb.add_sheet(sheet)
+        ws.merge(0, 0, 0, len(header) - 1, title)
+        for c, h in enumerate(header):
+            ws.write(1, c, h)
+        col, runs = task_runs(header, rows)
+        covered = set()
+        for a, b in runs:
+            covered.update(range(a + 1, b + 1))
+        for r, row in enumerate(rows):
+            for c, v in enumerate(row):
+                if v == "" or (c == col and r in covered):
+                    continue
+                ws.write(r + 2, c, typed(v, header[c] if c < len(header) else ""))
+        for a, b in runs:
+            ws.merge(a + 2, b + 2, col, col)
+    notes = wb.add_sheet("备注", inline_strings=True)
+    for r, row in enumerate(NOTES):
+        notes.write(r, 0, row[0])
+    wb.save(path)
+
+
+def write_xlsb_departments(path):
+    """A legality ledger as .xlsb whose department is merged down the rows
+    it covers, under a title row: tests/workbook.rs works out its figures
+    by hand."""
+    wb = xlsb.Workbook()
+    ws = wb.add_sheet("2023年")
+    ws.merge(0, 0, 0, 5, "2023年合法性审查台账")
+    for c, h in enumerate(["审查编号", "文件类型", "送审科室", "收文日期", "审结日期", "审查意见数"]):
+        ws.write(1, c, h)
+    d = dt.date
+    rows = [
+        ["H1", "合同", "法规科", d(2023, 3, 1), d(2023, 3, 5), 2],
+        ["H2", "合同", None, d(2023, 4, 1), None, 3],
+        ["H3", "规范性文件", None, dt.datetime(2023, 5, 2, 9, 30), d(2023, 5, 10), 1],
+        ["H4", "合同", "办公室", d(2023, 6, 1), d(2023, 6, 3), 4],
+        ["H5", "合同", None, d(2023, 7, 1), None, None],
+        ["H6", "合同", "执法科", d(2022, 12, 31), d(2023, 1, 4), 5],
+        ["H7", "合同", None, d(2023, 8, 1), d(2023, 8, 2), 1.0],
+    ]
+    for r, row in enumerate(rows, 2):
+        for c, v in enumerate(row):
+            ws.write(r, c, v)
+    ws.merge(2, 4, 2, 2)  # 法规科 over H1-H3 (C3:C5)
+    ws.merge(7, 8, 2, 2)  # 执法科 over H6-H7 (C8:C9)
+    wb.save(path)
+
+
 def write_cases(path):
     """Cells as Excel holds them, for tests/workbook.rs (xlsxwriter, which
     writes formulas with their cached values and error results)."""
@@ -304,9 +409,13 @@ def main():
         write_xlsx(sample, os.path.join(OUT, f"{stem}.xlsx"))
         write_xls(sample, os.path.join(OUT, f"{stem}.xls"))
         write_ods(sample, os.path.join(OUT, f"{stem}.ods"))
+        write_xlsm(sample, os.path.join(OUT, f"{stem}.xlsm"))
+        write_xlsb(sample, os.path.join(OUT, f"{stem}.xlsb"))
     # The legality sample again in the 1904 date system.
     write_xlsx(SAMPLES[0], os.path.join(OUT, "legality-1904.xlsx"), epoch_1904=True)
     write_xls(SAMPLES[0], os.path.join(OUT, "legality-1904.xls"), dates_1904=True)
+    write_xlsb(SAMPLES[0], os.path.join(OUT, "legality-1904.xlsb"), epoch_1904=True)
+    write_xlsb_departments(os.path.join(OUT, "departments.xlsb"))
     write_cases(os.path.join(OUT, "cases.xlsx"))
     write_unsaved_formula(os.path.join(OUT, "unsaved-formula.xlsx"))
     print("wrote", sorted(os.listdir(OUT)))

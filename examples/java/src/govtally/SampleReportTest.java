@@ -264,9 +264,9 @@ public final class SampleReportTest {
                    Govtally.FILE_ERROR, "a header past max columns");
         }
 
-        // Workbooks (issue 15): the legality sample as .xlsx, by path and by
-        // bytes held in memory, gives the CSV's figures; a truncated one is a
-        // file error.
+        // Workbooks (issue 15): the legality sample as .xlsx and .xlsb by
+        // path, as .xls and .xlsm by bytes held in memory, gives the CSV's
+        // figures; a truncated one is a file error.
         Path workbooks = data.resolve("../../tests/fixtures/workbooks");
         Path xlsx = workbooks.resolve("legality.xlsx");
         try (Options options = new Options().year(2023)) {
@@ -284,6 +284,22 @@ public final class SampleReportTest {
                     checkLegality(w, "legality (.xls bytes, named sheet)");
                 } finally {
                     w.close();
+                }
+            }
+            Report b = byPath(Dataset.LEGALITY, options, workbooks.resolve("legality.xlsb"));
+            try {
+                checkLegality(b, "legality (.xlsb by path)");
+            } finally {
+                b.close();
+            }
+            byte[] xlsm = Files.readAllBytes(workbooks.resolve("legality.xlsm"));
+            try (Tally tally = new Tally(Dataset.LEGALITY, options)) {
+                tally.feedWorkbook("合法性审查台账.xlsm", xlsm, "2023年");
+                Report m = tally.finish();
+                try {
+                    checkLegality(m, "legality (.xlsm bytes, named sheet)");
+                } finally {
+                    m.close();
                 }
             }
             byte[] cut = Arrays.copyOf(Files.readAllBytes(xlsx), 2000);
