@@ -628,8 +628,10 @@ govtally_status govtally_tally_save_state(govtally_tally *tally, uint8_t *buf, u
  * Creates a tally resumed from a state of `len` bytes (`name` names it in
  * errors; NULL: `<state>`): its ledger is the state's. With `options`
  * NULL the state's period, rounding and aliases are used, with the
- * defaults for the rest; with options, they must agree with the state on
- * period, rounding and aliases. Feeding the tally more inputs then gives
+ * defaults for the rest, and the tally keeps state (it can be saved
+ * again); with options, they must agree with the state on period,
+ * rounding and aliases, and the tally keeps state only if they say so
+ * (`govtally_options_set_keep_state()`). Feeding the tally more inputs then gives
  * the report of one run over the state's inputs and those. A state that
  * is empty, not a state, truncated, damaged, of another version, or
  * tallied with other settings is `GOVTALLY_BAD_STATE`. On success `*out`

@@ -1373,8 +1373,10 @@ pub unsafe extern "C" fn govtally_tally_save_state(
 /// Creates a tally resumed from a state of `len` bytes (`name` names it in
 /// errors; NULL: `<state>`): its ledger is the state's. With `options`
 /// NULL the state's period, rounding and aliases are used, with the
-/// defaults for the rest; with options, they must agree with the state on
-/// period, rounding and aliases. Feeding the tally more inputs then gives
+/// defaults for the rest, and the tally keeps state (it can be saved
+/// again); with options, they must agree with the state on period,
+/// rounding and aliases, and the tally keeps state only if they say so
+/// (`govtally_options_set_keep_state()`). Feeding the tally more inputs then gives
 /// the report of one run over the state's inputs and those. A state that
 /// is empty, not a state, truncated, damaged, of another version, or
 /// tallied with other settings is `GOVTALLY_BAD_STATE`. On success `*out`
@@ -1406,7 +1408,10 @@ pub unsafe extern "C" fn govtally_tally_resume(
                     state: name.to_string(),
                     error,
                 })?
-                .options(&Options::default())
+                .options(&Options {
+                    keep_state: true,
+                    ..Options::default()
+                })
         } else {
             // SAFETY: not NULL; the caller promises a live handle.
             unsafe { handle_ref(options, "options") }?.inner.clone()

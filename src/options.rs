@@ -203,8 +203,8 @@ pub struct Options {
     /// Keep what a saved state needs ([`Tally::save_state`](crate::Tally::save_state),
     /// docs/state.md): every first occurrence, in a compact form, and each
     /// input's identity, so that an input taken twice is refused. Off, a
-    /// tally keeps neither. [`Tally::resume`](crate::Tally::resume) turns
-    /// it on.
+    /// tally keeps neither (a tally that has taken a state still refuses
+    /// an input the state holds).
     pub keep_state: bool,
     /// A prefix for every id of the inputs fed with these options, for
     /// ledgers whose ids are unique only within a district (`余杭`): ids of

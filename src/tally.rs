@@ -61,6 +61,9 @@ pub struct Tally {
     /// The bytes of the file being read, counted and hashed, when the
     /// tally keeps state (its identity, see [`Options::keep_state`]).
     identity: Option<(u64, xxhash_rust::xxh3::Xxh3)>,
+    /// Whether inputs are identified, so that one taken twice is refused:
+    /// when the tally keeps state, and once it has taken one.
+    check_inputs: bool,
     not_read: Vec<SheetNotRead>,
 }
 
@@ -115,6 +118,7 @@ impl Tally {
             decoder: None,
             files: 0,
             identity: None,
+            check_inputs: options.keep_state,
             not_read: Vec::new(),
         })
     }
@@ -194,7 +198,7 @@ impl Tally {
             error,
         };
         let mut reader = reader;
-        let identity = if self.options.keep_state {
+        let identity = if self.check_inputs {
             Some(identity_of(&mut reader).map_err(|source| Error::Io {
                 path: name.to_string(),
                 source,
@@ -276,7 +280,7 @@ impl Tally {
         self.engine.begin_file(name);
         self.decoder = Some(Decoder::new(self.options.encoding));
         self.files += 1;
-        if self.options.keep_state {
+        if self.check_inputs {
             self.identity = Some((0, xxhash_rust::xxh3::Xxh3::new()));
         }
     }
@@ -398,19 +402,16 @@ impl Tally {
     /// A tally resumed from a state (`name` names it in errors): its
     /// ledger is the state's, and `options` must agree with the state on
     /// what decides figures — period, rounding, aliases — or it is an
-    /// error. Threads and limits are `options`' own; the tally keeps state.
-    /// Feeding it more inputs then gives the report of one run over the
-    /// state's inputs and those.
+    /// error. Threads, limits and whether the tally keeps state (to save
+    /// it again: [`Options::keep_state`]) are `options`' own. Feeding it
+    /// more inputs then gives the report of one run over the state's
+    /// inputs and those; an input the state already holds is refused.
     pub fn resume(name: &str, state: &[u8], options: &Options) -> Result<Tally> {
         let (dataset, _) = crate::state::open(state).map_err(|error| Error::State {
             state: name.to_string(),
             error,
         })?;
-        let options = Options {
-            keep_state: true,
-            ..options.clone()
-        };
-        let mut t = Tally::new(dataset, &options)?;
+        let mut t = Tally::new(dataset, options)?;
         t.merge_state(name, state)?;
         Ok(t)
     }
@@ -436,6 +437,7 @@ impl Tally {
             }));
         }
         self.engine.take_state(name, body)?;
+        self.check_inputs = true;
         // Its inputs are inputs of this tally: finishing reads no empty one.
         self.files += 1;
         Ok(())

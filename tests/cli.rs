@@ -885,7 +885,11 @@ fn save_resume_and_merge_from_the_command_line() {
         "2月.csv",
         format!("{COMPLAINTS_HEADER}A2,2023-02-01,来访,社保\nA3,2022-02-03,来信,欠薪\n"),
     );
-    let other = write(&dir, "临平.csv", format!("{COMPLAINTS_HEADER}A1,2023-03-01,来信,欠薪\n"));
+    let other = write(
+        &dir,
+        "临平.csv",
+        format!("{COMPLAINTS_HEADER}A1,2023-03-01,来信,欠薪\n"),
+    );
     let s1 = dir.join("1月.state");
     let o = govtally([
         "complaints",
@@ -920,7 +924,15 @@ fn save_resume_and_merge_from_the_command_line() {
     text(&resumed, "files.0.file", p(&jan));
     int(&resumed, "files.1.rows.duplicates", 1);
     // The same as one run over both files.
-    let o = govtally(["complaints", p(&jan), p(&feb), "--year", "2023", "--format", "json"]);
+    let o = govtally([
+        "complaints",
+        p(&jan),
+        p(&feb),
+        "--year",
+        "2023",
+        "--format",
+        "json",
+    ]);
     assert_eq!(json(&o), resumed);
     // Merged with another district: without prefixes A1 is a duplicate.
     let s3 = dir.join("临平.state");
@@ -959,20 +971,39 @@ fn save_resume_and_merge_from_the_command_line() {
 #[test]
 fn the_command_line_refuses_a_state_twice_and_damaged_states() {
     let dir = temp_dir("bad-states");
-    let jan = write(&dir, "1月.csv", format!("{COMPLAINTS_HEADER}A1,2023-01-05,来信,欠薪\n"));
+    let jan = write(
+        &dir,
+        "1月.csv",
+        format!("{COMPLAINTS_HEADER}A1,2023-01-05,来信,欠薪\n"),
+    );
     let s1 = dir.join("1月.state");
-    let o = govtally(["complaints", p(&jan), "--year", "2023", "--save-state", p(&s1)]);
+    let o = govtally([
+        "complaints",
+        p(&jan),
+        "--year",
+        "2023",
+        "--save-state",
+        p(&s1),
+    ]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     // The same state twice.
     let o = govtally(["merge", p(&s1), p(&s1)]);
     assert_eq!(code(&o), 1);
-    assert!(stderr(&o).contains("holds the same bytes as"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("holds the same bytes as"),
+        "{}",
+        stderr(&o)
+    );
     // The same file again, renamed.
     let copy = write(&dir, "copy.csv", std::fs::read(&jan).unwrap());
     let o = govtally(["complaints", p(&copy), "--resume", p(&s1)]);
     assert_eq!(code(&o), 1);
     assert!(
-        stderr(&o).contains(&format!("{}: holds the same bytes as {}", p(&copy), p(&jan))),
+        stderr(&o).contains(&format!(
+            "{}: holds the same bytes as {}",
+            p(&copy),
+            p(&jan)
+        )),
         "{}",
         stderr(&o)
     );

@@ -310,7 +310,6 @@ fn with_state_settings(
         } else {
             o.aliases.clone()
         },
-        keep_state: true,
         ..o
     })
 }
@@ -319,7 +318,9 @@ fn with_state_settings(
 fn merge(a: MergeArgs, out: &mut impl Write) -> Result<(), Failure> {
     let template = prepare(&a.common)?;
     let first = read_state(&a.states[0])?;
-    let o = with_state_settings(&a.common, options(&a.common)?, &first, &a.states[0])?;
+    let mut o = options(&a.common)?;
+    o.keep_state = a.save_state.is_some();
+    let o = with_state_settings(&a.common, o, &first, &a.states[0])?;
     let mut t = Tally::resume(&a.states[0].display().to_string(), &first, &o)?;
     drop(first);
     for path in &a.states[1..] {

@@ -1224,9 +1224,6 @@ impl<D: DatasetSpec, F: From<D::Figures>> FileEngine<F> for Core<D> {
         };
         last.size = size;
         last.hash = hash.to_le_bytes();
-        if !self.options.keep_state {
-            return;
-        }
         if let Some(e) = earlier.iter().find(|e| e.same_as(last)) {
             self.fatal
                 .get_or_insert(FileError::SameInput { earlier: e.shown() });
