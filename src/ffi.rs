@@ -1212,7 +1212,9 @@ pub unsafe extern "C" fn govtally_tally_finish(
         let tally = t.inner.take().expect("checked live");
         let report = tally.finish()?;
         let json = report.to_json_value();
-        let text = serde_json::to_string_pretty(&json).expect("reports serialise to JSON");
+        // The document in the schema's order, as the CLI writes it (the value
+        // behind the getters keeps its keys sorted).
+        let text = serde_json::to_string_pretty(&report).expect("reports serialise to JSON");
         let handle = Box::into_raw(Box::new(govtally_report {
             report,
             json,

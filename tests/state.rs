@@ -545,3 +545,27 @@ fn a_complaints_state_takes_at_most_32_bytes_per_distinct_id() {
     eprintln!("{} bytes, {per_id:.1} bytes per distinct id", state.len());
     assert!(per_id <= 32.0, "{per_id} bytes per id");
 }
+
+/// A state whose checksum matches but whose rows do not (crafted): refused
+/// with the reason, and the tally it was half taken into is refused from
+/// then on rather than finishing on half a state.
+#[test]
+fn a_crafted_state_is_refused_and_retires_the_tally() {
+    let (mut state, o) = small_state();
+    // The body's last byte is the last kept row's kind (a value index).
+    let last = state.len() - 1;
+    state[last] = 200;
+    let sum = xxhash_rust::xxh3::xxh3_64(&state[32..]);
+    state[24..32].copy_from_slice(&sum.to_le_bytes());
+    let e = state_error(Tally::resume("crafted", &state, &o));
+    assert!(e.to_string().contains("no text, date or value"), "{e}");
+    let mut t = Tally::new(Dataset::Complaints, &o).unwrap();
+    feed(
+        &mut t,
+        "a.csv",
+        &format!("{HEADER}Z1,2023-01-05,来信,欠薪,信访件\n"),
+    );
+    assert!(t.merge_state("crafted", &state).is_err());
+    let e = t.finish().unwrap_err().to_string();
+    assert!(e.contains("this tally cannot be used"), "{e}");
+}

@@ -310,6 +310,11 @@ fn with_state_settings(
         } else {
             o.aliases.clone()
         },
+        on_bad_row: if c.skip_bad_rows {
+            o.on_bad_row
+        } else {
+            adopted.on_bad_row
+        },
         ..o
     })
 }

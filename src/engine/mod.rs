@@ -308,6 +308,9 @@ pub(crate) struct Core<D: DatasetSpec> {
     input_start: RowCounts,
     problems: Problems,
     fatal: Option<FileError>,
+    /// A state whose rows turned out damaged half-way through being taken
+    /// (its checksum matched: a crafted state): the tally cannot be trusted.
+    broken: Option<(String, StateError)>,
     /// Rows handed to shards so far, in file order.
     ordinal: u64,
     /// Blocks transcoded from GB18030, kept from batch to batch.
@@ -343,6 +346,7 @@ impl<D: DatasetSpec> Core<D> {
             input_start: RowCounts::default(),
             problems: Problems::default(),
             fatal: None,
+            broken: None,
             ordinal: 0,
             texts: Vec::new(),
             row_lists: Vec::new(),
@@ -1243,47 +1247,20 @@ impl<D: DatasetSpec, F: From<D::Figures>> FileEngine<F> for Core<D> {
             state: name.to_string(),
             error,
         };
-        let body: Body<D::Kept> = state::decode(body).map_err(error)?;
-        if let Some(e) = body.settings.differ(&Settings::of(&self.options)) {
+        // Everything the head says is checked before anything is taken: a
+        // state refused for its settings, inputs or problems leaves the
+        // tally as it was. Its rows are taken as they are decoded.
+        let head = state::head(body).map_err(error)?;
+        if let Some(e) = head.settings.differ(&Settings::of(&self.options)) {
             return Err(error(e));
         }
-        // Everything is checked before anything is taken: a state refused
-        // leaves the tally as it was.
-        let mut kept = vec![0u64; body.inputs.len()];
-        for r in &body.rows {
-            let n = kept.get_mut(r.file as usize).ok_or_else(|| {
-                error(StateError::Damaged(format!(
-                    "a row names input {} of {}",
-                    r.file,
-                    body.inputs.len()
-                )))
-            })?;
-            *n += 1;
-            if D::restore(&r.row, &body.strings).is_none() {
-                return Err(error(StateError::Damaged(
-                    "a kept row holds a value that is no text, date or value of the ledger"
-                        .to_string(),
-                )));
-            }
-        }
-        for (input, &n) in body.inputs.iter().zip(&kept) {
-            let accounted = [input.blank, input.rejected, input.duplicates, n]
-                .iter()
-                .try_fold(0u64, |a, &b| a.checked_add(b));
-            if accounted != Some(input.read) {
-                return Err(error(StateError::Damaged(format!(
-                    "the rows of input {} do not add up",
-                    input.shown()
-                ))));
-            }
-        }
-        if body.problems_total < body.problems.len() as u64 {
+        if head.problems_total < head.problems.len() as u64 {
             return Err(error(StateError::Damaged(
                 "it lists more problems than it counts".to_string(),
             )));
         }
-        for (i, input) in body.inputs.iter().enumerate() {
-            let before = self.inputs.iter().chain(&body.inputs[..i]);
+        for (i, input) in head.inputs.iter().enumerate() {
+            let before = self.inputs.iter().chain(&head.inputs[..i]);
             if let Some(e) = before.into_iter().find(|e| e.same_as(input)) {
                 return Err(Error::File {
                     file: format!("{} (in {name})", input.shown()),
@@ -1292,25 +1269,58 @@ impl<D: DatasetSpec, F: From<D::Figures>> FileEngine<F> for Core<D> {
             }
         }
         let base = self.inputs.len();
-        for input in &body.inputs {
+        for input in &head.inputs {
             self.rows.read += input.read;
             self.rows.blank += input.blank;
             self.rows.rejected += input.rejected;
         }
-        self.inputs.extend(body.inputs.iter().cloned());
-        let more = body.problems_total - body.problems.len() as u64;
-        self.keep(body.problems);
+        self.inputs.extend(head.inputs.iter().cloned());
+        let more = head.problems_total - head.problems.len() as u64;
+        self.keep(head.problems);
         self.problems.total += more;
         let n = self.shards.len();
-        for r in &body.rows {
-            let Some(row) = D::restore(&r.row, &body.strings) else {
-                unreachable!("every row was restored above");
-            };
+        let shards = &mut self.shards;
+        let ordinal = &mut self.ordinal;
+        let mut kept = vec![0u64; head.inputs.len()];
+        let taken = state::stream::<D::Kept, _>(body, |head, r| {
+            let k = kept.get_mut(r.file as usize).ok_or_else(|| {
+                StateError::Damaged(format!(
+                    "a row names input {} of {}",
+                    r.file,
+                    head.inputs.len()
+                ))
+            })?;
+            *k += 1;
+            let row = D::restore(&r.row, &head.strings).ok_or_else(|| {
+                StateError::Damaged(
+                    "a kept row holds a value that is no text, date or value of the ledger"
+                        .to_string(),
+                )
+            })?;
             let key = IdKey(u128::from_le_bytes(r.key));
-            let shard = &mut self.shards[key.shard(n)];
+            let shard = &mut shards[key.shard(n)];
             shard.set_file(base + r.file as usize);
-            shard.accept(key, &row, self.ordinal);
-            self.ordinal += 1;
+            shard.accept(key, &row, *ordinal);
+            *ordinal += 1;
+            Ok(())
+        })
+        .and_then(|_| {
+            for (input, &k) in head.inputs.iter().zip(&kept) {
+                let accounted = [input.blank, input.rejected, input.duplicates, k]
+                    .iter()
+                    .try_fold(0u64, |a, &b| a.checked_add(b));
+                if accounted != Some(input.read) {
+                    return Err(StateError::Damaged(format!(
+                        "the rows of input {} do not add up",
+                        input.shown()
+                    )));
+                }
+            }
+            Ok(())
+        });
+        if let Err(e) = taken {
+            self.broken = Some((name.to_string(), e));
+            return FileEngine::<F>::check(self);
         }
         Ok(())
     }
@@ -1320,6 +1330,14 @@ impl<D: DatasetSpec, F: From<D::Figures>> FileEngine<F> for Core<D> {
     }
 
     fn check(&self) -> Result<()> {
+        if let Some((state, e)) = &self.broken {
+            return Err(Error::State {
+                state: state.clone(),
+                error: StateError::Damaged(format!(
+                    "{e}; it was refused half-way through, and this tally cannot be used"
+                )),
+            });
+        }
         match &self.fatal {
             Some(e) => Err(Error::File {
                 file: match &self.sheet {
@@ -1333,6 +1351,7 @@ impl<D: DatasetSpec, F: From<D::Figures>> FileEngine<F> for Core<D> {
     }
 
     fn finish(self: Box<Self>) -> Result<Tallied<F>> {
+        FileEngine::<F>::check(&*self)?;
         let mut me = *self;
         me.close_input();
         let mut rows = me.rows;

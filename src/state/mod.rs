@@ -96,6 +96,10 @@ pub(crate) struct Settings {
     pub rounding: u8,
     /// Extra header aliases, sorted.
     pub aliases: Vec<(String, String)>,
+    /// Whether rejected rows were skipped: it decides no figure (states of
+    /// either policy merge), but a tally resumed with the state's own
+    /// settings takes it, so that a state saved under `skip` finishes.
+    pub skip_bad_rows: bool,
 }
 
 impl Settings {
@@ -111,6 +115,7 @@ impl Settings {
                 Rounding::HalfEven => 1,
             },
             aliases,
+            skip_bad_rows: options.on_bad_row == crate::BadRowPolicy::Skip,
         }
     }
 
@@ -291,9 +296,115 @@ pub(crate) fn open(bytes: &[u8]) -> Result<(Dataset, &[u8]), StateError> {
     Ok((dataset, body))
 }
 
-/// Decodes a checked body.
-pub(crate) fn decode<'b, R: Deserialize<'b>>(body: &'b [u8]) -> Result<Body<R>, StateError> {
-    let (b, rest) = postcard::take_from_bytes::<Body<R>>(body)
+/// A body less its rows (they follow it in the body).
+#[derive(Deserialize)]
+pub(crate) struct Head {
+    pub settings: Settings,
+    pub inputs: Vec<Input>,
+    pub problems_total: u64,
+    pub problems: Vec<Problem>,
+    pub strings: Vec<String>,
+}
+
+/// The head of a checked body, its rows not decoded.
+pub(crate) fn head(body: &[u8]) -> Result<Head, StateError> {
+    postcard::take_from_bytes::<Head>(body)
+        .map(|(h, _)| h)
+        .map_err(|e| StateError::Damaged(format!("its body does not decode ({e})")))
+}
+
+/// Decodes a checked body, handing each kept row to `each` as it is
+/// decoded (with the body's head, read before the rows): the rows are
+/// never all in memory at once. `each` may refuse the state.
+pub(crate) fn stream<'b, R, F>(body: &'b [u8], mut each: F) -> Result<Head, StateError>
+where
+    R: Deserialize<'b>,
+    F: FnMut(&Head, SavedRow<R>) -> Result<(), StateError>,
+{
+    use serde::de::{DeserializeSeed, Deserializer, Error as _, SeqAccess, Visitor};
+    use std::marker::PhantomData;
+
+    struct BodyVisitor<'f, R, F> {
+        each: &'f mut F,
+        refused: &'f mut Option<StateError>,
+        _row: PhantomData<R>,
+    }
+    struct Rows<'f, 'h, R, F> {
+        head: &'h Head,
+        each: &'f mut F,
+        refused: &'f mut Option<StateError>,
+        _row: PhantomData<R>,
+    }
+    impl<'de, R: Deserialize<'de>, F: FnMut(&Head, SavedRow<R>) -> Result<(), StateError>>
+        DeserializeSeed<'de> for Rows<'_, '_, R, F>
+    {
+        type Value = ();
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_seq(self)
+        }
+    }
+    impl<'de, R: Deserialize<'de>, F: FnMut(&Head, SavedRow<R>) -> Result<(), StateError>>
+        Visitor<'de> for Rows<'_, '_, R, F>
+    {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("the kept rows")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            while let Some(row) = seq.next_element::<SavedRow<R>>()? {
+                if let Err(e) = (self.each)(self.head, row) {
+                    *self.refused = Some(e);
+                    return Err(A::Error::custom("refused"));
+                }
+            }
+            Ok(())
+        }
+    }
+    impl<'de, R: Deserialize<'de>, F: FnMut(&Head, SavedRow<R>) -> Result<(), StateError>>
+        Visitor<'de> for BodyVisitor<'_, R, F>
+    {
+        type Value = Head;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a state's body")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Head, A::Error> {
+            let missing = || A::Error::custom("the body ends early");
+            let head = Head {
+                settings: seq.next_element()?.ok_or_else(missing)?,
+                inputs: seq.next_element()?.ok_or_else(missing)?,
+                problems_total: seq.next_element()?.ok_or_else(missing)?,
+                problems: seq.next_element()?.ok_or_else(missing)?,
+                strings: seq.next_element()?.ok_or_else(missing)?,
+            };
+            seq.next_element_seed(Rows {
+                head: &head,
+                each: self.each,
+                refused: self.refused,
+                _row: PhantomData::<R>,
+            })?
+            .ok_or_else(missing)?;
+            Ok(head)
+        }
+    }
+
+    let mut refused = None;
+    let mut d = postcard::Deserializer::from_bytes(body);
+    // Body's fields, in order: postcard writes a struct as a tuple.
+    let decoded = (&mut d).deserialize_tuple(
+        6,
+        BodyVisitor {
+            each: &mut each,
+            refused: &mut refused,
+            _row: PhantomData::<R>,
+        },
+    );
+    if let Some(e) = refused {
+        return Err(e);
+    }
+    let head =
+        decoded.map_err(|e| StateError::Damaged(format!("its body does not decode ({e})")))?;
+    let rest = d
+        .finalize()
         .map_err(|e| StateError::Damaged(format!("its body does not decode ({e})")))?;
     if !rest.is_empty() {
         return Err(StateError::Damaged(format!(
@@ -301,7 +412,7 @@ pub(crate) fn decode<'b, R: Deserialize<'b>>(body: &'b [u8]) -> Result<Body<R>, 
             rest.len()
         )));
     }
-    Ok(b)
+    Ok(head)
 }
 
 /// The ledger a state is of (its header checked, and its checksum).
@@ -333,18 +444,22 @@ pub struct StateInfo {
     pub rounding: Rounding,
     /// Its extra header aliases (header, key), sorted.
     pub aliases: Vec<(String, String)>,
+    /// The bad-row policy it was tallied under.
+    pub on_bad_row: crate::BadRowPolicy,
     /// The inputs it took, in order: `(file, sheet)`.
     pub inputs: Vec<(String, Option<String>)>,
 }
 
 impl StateInfo {
-    /// Options that agree with the state on what decides figures (the
-    /// other options are `base`'s): what a tally resuming it needs.
+    /// Options that agree with the state on what decides figures, with its
+    /// bad-row policy (the other options are `base`'s): what a tally
+    /// resuming it needs.
     pub fn options(&self, base: &Options) -> Options {
         Options {
             period: self.period,
             rounding: self.rounding,
             aliases: self.aliases.clone(),
+            on_bad_row: self.on_bad_row,
             ..base.clone()
         }
     }
@@ -353,7 +468,7 @@ impl StateInfo {
 /// The start of a body: a state's settings and inputs, readable without
 /// its ledger's row type.
 #[derive(Deserialize)]
-struct Head {
+struct Settled {
     settings: Settings,
     inputs: Vec<Input>,
 }
@@ -376,7 +491,7 @@ struct Head {
 /// ```
 pub fn info(state: &[u8]) -> Result<StateInfo, StateError> {
     let (dataset, body) = open(state)?;
-    let (head, _) = postcard::take_from_bytes::<Head>(body)
+    let (head, _) = postcard::take_from_bytes::<Settled>(body)
         .map_err(|e| StateError::Damaged(format!("its body does not decode ({e})")))?;
     let damaged = || StateError::Damaged("its settings are not valid".to_string());
     let period = match head.settings.period {
@@ -399,6 +514,11 @@ pub fn info(state: &[u8]) -> Result<StateInfo, StateError> {
         period,
         rounding,
         aliases: head.settings.aliases,
+        on_bad_row: if head.settings.skip_bad_rows {
+            crate::BadRowPolicy::Skip
+        } else {
+            crate::BadRowPolicy::Fail
+        },
         inputs: head.inputs.into_iter().map(|i| (i.name, i.sheet)).collect(),
     })
 }
