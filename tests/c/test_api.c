@@ -83,11 +83,12 @@ static void test_status_str(void) {
     int32_t s;
     const char *unknown = govtally_status_str(-1);
     CHECK(strcmp(unknown, "unknown status") == 0);
-    CHECK(strcmp(govtally_status_str(12), "unknown status") == 0);
+    CHECK(strcmp(govtally_status_str(13), "unknown status") == 0);
+    CHECK(strcmp(govtally_status_str(GOVTALLY_BAD_STATE), "bad state") == 0);
     CHECK(strcmp(govtally_status_str(1000000), "unknown status") == 0);
     CHECK(strcmp(govtally_status_str((govtally_status)INT32_MIN), "unknown status") == 0);
     CHECK(strcmp(govtally_status_str(GOVTALLY_OK), "ok") == 0);
-    for (s = GOVTALLY_OK; s <= GOVTALLY_NO_PERIOD; s++) {
+    for (s = GOVTALLY_OK; s <= GOVTALLY_BAD_STATE; s++) {
         int32_t u;
         CHECK(govtally_status_str(s) != NULL);
         CHECK(strcmp(govtally_status_str(s), "unknown status") != 0);
@@ -108,6 +109,7 @@ static void test_status_str(void) {
     CHECK(GOVTALLY_NO_SUCH_FIGURE == 9);
     CHECK(GOVTALLY_PANIC == 10);
     CHECK(GOVTALLY_NO_PERIOD == 11);
+    CHECK(GOVTALLY_BAD_STATE == 12);
     CHECK(GOVTALLY_DATASET_LEGALITY == 0);
     CHECK(GOVTALLY_DATASET_INSPECTIONS == 1);
     CHECK(GOVTALLY_DATASET_COMPLAINTS == 2);
