@@ -14,7 +14,8 @@
 #      --skip-bad-rows, in 3, 7 and 20 tasks, merged in a chain and in a
 #      tree: each = `govtally complaints f01 … f20 --year 2023
 #      --skip-bad-rows --format json`, and the figures make_exports.py
-#      counted itself.
+#      counted itself;
+#   4. one export given twice, in two tasks: refused by the driver's merge.
 #
 #   bash examples/spark/run.sh
 #   SPARK_ROWS=25000 bash examples/spark/run.sh   # rows per generated file
@@ -108,7 +109,8 @@ fi
 # 2. examples/data for 2023 = `report DIR --year 2023`.
 "$cli" report examples/data --year 2023 --format json >"$work/report2023.json" 2>"$work/diff" \
     || fail "govtally report examples/data failed: $(cat "$work/diff")"
-if job --out-dir "$work/data2023" --year 2023 examples/data; then
+# (The library as if installed on every node: loaded by path, not shipped.)
+if job --out-dir "$work/data2023" --year 2023 --installed examples/data; then
     for j in "$work"/data2023/*.json; do
         ledger="$(basename "$j" .json)"
         same "$work/report2023.json" "$j" "$ledger" "examples/data $ledger --year 2023 = govtally report DIR"
@@ -144,6 +146,16 @@ if job --out-dir "$work/out" --dataset complaints --year 2023 --skip-bad-rows --
     [ "$(ls "$work"/out/complaints.*.json | wc -l)" -eq 6 ] && pass "20 exports: 6 runs" || fail "20 exports: not 6 runs"
 else
     fail "the job on the exports failed: $(tail -5 "$work/job.stderr")"
+fi
+
+# The same file handed to two tasks: the driver's merge refuses it.
+if job --dataset complaints --year 2023 --skip-bad-rows --slices 3 \
+        "${exports[0]}" "${exports[1]}" "${exports[0]}" >"$work/twice.json" 2>/dev/null; then
+    fail "the same export twice: the job succeeded"
+elif grep -q "holds the same bytes as ${exports[0]}, which this tally already took" "$work/job.$jobs.stderr"; then
+    pass "the same export in two tasks: refused, naming it"
+else
+    fail "the same export twice: not the expected error: $(grep -i error "$work/job.$jobs.stderr" | tail -3)"
 fi
 
 # Timings (docs/scale-out.md): the tasks' tally time per row against the CLI's.

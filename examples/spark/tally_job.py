@@ -57,17 +57,19 @@ def option_args(args):
     }
 
 
-def tally_task(lib_name, dataset, opts):
+def tally_task(lib_ref, shipped, dataset, opts):
     """The function a task runs over its slice of (index, path): one state
-    for its files, which are consecutive inputs."""
+    for its files, which are consecutive inputs. `lib_ref` is the shipped
+    library's file name (`shipped`), or the path where every node has it
+    installed."""
 
     def run(items):
         items = list(items)
         if not items:
             return []
         # The library shipped with sc.addFile (on a cluster: to every
-        # executor's work directory).
-        lib = gt.Lib(SparkFiles.get(lib_name))
+        # executor's work directory), or installed on every node.
+        lib = gt.Lib(SparkFiles.get(lib_ref) if shipped else lib_ref)
         start = time.perf_counter()
         o = lib.options(**opts)
         try:
@@ -125,14 +127,14 @@ def ledger_of(lib, path):
     return found[0]
 
 
-def run_job(spark, lib, dataset, files, opts, slices, tree):
+def run_job(spark, lib, dataset, files, opts, slices, tree, ship=True):
     """Tallies `files` (in this order) in `slices` tasks and merges their
     states in input order: the report's JSON and the timings."""
     sc = spark.sparkContext
     slices = max(1, min(slices, len(files)))
     t0 = time.perf_counter()
     rdd = sc.parallelize(list(enumerate(files)), slices).mapPartitions(
-        tally_task(os.path.basename(lib.path), dataset, opts)
+        tally_task(os.path.basename(lib.path) if ship else lib.path, ship, dataset, opts)
     )
     # The states as a binary column, ordered by their first input.
     df = spark.createDataFrame(rdd, "first_input INT, inputs INT, state BINARY, seconds DOUBLE, bytes LONG")
@@ -221,7 +223,9 @@ def main(argv=None):
                          "(default: one task per 2 files, at least 2)")
     ap.add_argument("--tree", action="store_true", help="merge pairwise in a tree instead of a chain")
     ap.add_argument("--both", action="store_true", help="merge both ways, in turn")
-    ap.add_argument("--master", default="local[2]")
+    ap.add_argument("--master", help="Spark master (default local[2]; under spark-submit, its --master)")
+    ap.add_argument("--installed", action="store_true",
+                    help="every node has the library at --lib (the Debian package): do not ship it")
     ap.add_argument("--out-dir", help="write LEDGER[.TASKS.MERGE].json (and .state) here "
                                       "instead of printing the report")
     ap.add_argument("files", nargs="+", help="files, or folders whose files are taken in sorted order")
@@ -245,9 +249,13 @@ def main(argv=None):
     if args.out_dir is None and len(runs) > 1:
         ap.error("several ledgers or runs: give --out-dir")
 
+    builder = SparkSession.builder
+    # Under spark-submit (which starts the JVM first and says where in
+    # PYSPARK_GATEWAY_PORT) the master is spark-submit's --master.
+    if args.master or "PYSPARK_GATEWAY_PORT" not in os.environ:
+        builder = builder.master(args.master or "local[2]")
     spark = (
-        SparkSession.builder.master(args.master)
-        .appName("govtally")
+        builder.appName("govtally")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .getOrCreate()
@@ -256,14 +264,16 @@ def main(argv=None):
     sc.setLogLevel("ERROR")
     # Ship the library and the binding to the executors (on a cluster as
     # in local mode).
-    sc.addFile(lib.path)
+    if not args.installed:
+        sc.addFile(lib.path)
     sc.addPyFile(gt.__file__)
     try:
         for code, fs, n, tree in runs:
-            report, state, timing = run_job(spark, lib, code, fs, opts, n, tree)
+            report, state, timing = run_job(spark, lib, code, fs, opts, n, tree, not args.installed)
             print("timing: " + json.dumps(timing), file=sys.stderr)
             if args.out_dir is None:
                 sys.stdout.write(report if report.endswith("\n") else report + "\n")
+                sys.stdout.flush()
                 continue
             os.makedirs(args.out_dir, exist_ok=True)
             stem = lib.dataset_name(code)
