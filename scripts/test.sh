@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of govtally: formatting, lints, docs, Rust unit,
 # integration and doc tests, the header check, the C clients under valgrind
-# and sanitizers, the Java (JNA) client, and every fuzz target over its seed
-# corpus. Installs what it needs.
+# and sanitizers, the Java (JNA) client, the Spark example, and every fuzz
+# target over its seed corpus. Installs what it needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,6 +42,10 @@ echo "== C clients"
 bash tests/c/run.sh
 echo "== Java client"
 bash examples/java/run.sh
+
+# --- Spark: states tallied in tasks, merged on the driver (docs/scale-out.md) --
+echo "== Spark example (local[2], PySpark in target/spark-venv)"
+bash examples/spark/run.sh
 
 # --- the Debian package and a prefix install, used from outside the tree -----
 echo "== installed: the package (dpkg -i, then -r) and cargo cinstall --prefix"

@@ -84,6 +84,7 @@ static void test_status_str(void) {
     const char *unknown = govtally_status_str(-1);
     CHECK(strcmp(unknown, "unknown status") == 0);
     CHECK(strcmp(govtally_status_str(14), "unknown status") == 0);
+    CHECK(strcmp(govtally_status_str(GOVTALLY_BAD_STATE), "bad state") == 0);
     CHECK(strcmp(govtally_status_str(1000000), "unknown status") == 0);
     CHECK(strcmp(govtally_status_str((govtally_status)INT32_MIN), "unknown status") == 0);
     CHECK(strcmp(govtally_status_str(GOVTALLY_OK), "ok") == 0);

@@ -88,6 +88,7 @@ static govtally_report *streamed(govtally_dataset d, const govtally_options *o,
                                  const char *const *names, int count, uint64_t chunk) {
     govtally_tally *t = NULL;
     govtally_report *r = NULL;
+    char path[1024];
     int i;
     CHECK_STATUS(govtally_tally_new(d, o, &t), GOVTALLY_OK);
     for (i = 0; i < count; i++) {
@@ -97,9 +98,9 @@ static govtally_report *streamed(govtally_dataset d, const govtally_options *o,
         if (data == NULL) {
             continue;
         }
-        if (count > 1) {
-            CHECK_STATUS(govtally_tally_begin_input(t, names[i]), GOVTALLY_OK);
-        }
+        /* Named as by_path names it: the report lists its files. */
+        path_of(path, sizeof path, names[i]);
+        CHECK_STATUS(govtally_tally_begin_input(t, path), GOVTALLY_OK);
         for (at = 0; at < len; at += chunk) {
             uint64_t n = len - at < chunk ? len - at : chunk;
             govtally_status s = govtally_tally_feed(t, data + at, n);

@@ -154,7 +154,7 @@ private="$(sed -n 's/^Libs.private: //p' "$libdir/pkgconfig/govtally.pc")"
 # and workbooks.
 mkdir -p "$scratch/c" "$scratch/bin" "$scratch/examples"
 cp tests/c/check.h tests/c/test_api.c tests/c/test_samples.c tests/c/test_threads.c \
-    tests/c/test_stress.c tests/c/test_prose.c "$scratch/c/"
+    tests/c/test_stress.c tests/c/test_prose.c tests/c/test_state.c "$scratch/c/"
 cp -r examples/data "$scratch/examples/data"
 # The clients also read the sample workbooks and the sample report's
 # expected prose, beside the data as in the tree

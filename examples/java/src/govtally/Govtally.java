@@ -55,6 +55,8 @@ public final class Govtally {
         int govtally_options_set_max_sheet_bytes(Pointer options, long bytes);
         int govtally_options_set_max_sheet_cells(Pointer options, long cells);
         int govtally_options_add_alias(Pointer options, byte[] header, byte[] key);
+        int govtally_options_set_keep_state(Pointer options, byte keep);
+        int govtally_options_set_id_prefix(Pointer options, byte[] prefix);
 
         int govtally_tally_new(int dataset, Pointer options, PointerByReference out);
         int govtally_tally_feed(Pointer tally, byte[] data, long len);
@@ -63,6 +65,11 @@ public final class Govtally {
         int govtally_tally_feed_workbook(Pointer tally, byte[] name, byte[] data, long len, byte[] sheet);
         int govtally_tally_finish(Pointer tally, PointerByReference out);
         void govtally_tally_free(Pointer tally);
+
+        int govtally_tally_save_state(Pointer tally, byte[] buf, long cap, LongByReference needed);
+        int govtally_tally_resume(byte[] name, byte[] state, long len, Pointer options, PointerByReference out);
+        int govtally_tally_merge_state(Pointer tally, byte[] name, byte[] state, long len);
+        int govtally_state_dataset(byte[] state, long len, IntByReference out);
 
         int govtally_report_json(Pointer report, byte[] buf, long cap, LongByReference needed);
 
@@ -99,6 +106,12 @@ public final class Govtally {
     public static final int TEMPLATE_ERROR = 12;
     public static final int BAD_STATE = 13;
 
+    /** Every status, in order of value: {@code STATUSES[s]} is status {@code s}. */
+    static final int[] STATUSES = {
+        OK, NULL_ARGUMENT, INVALID_ARGUMENT, WRONG_STATE, IO_ERROR, FILE_ERROR, REJECTED_ROWS,
+        BUFFER_TOO_SMALL, VALUE_IS_NULL, NO_SUCH_FIGURE, PANIC, NO_PERIOD, TEMPLATE_ERROR, BAD_STATE,
+    };
+
     /** The datasets (govtally_dataset). */
     public enum Dataset {
         LEGALITY(0), INSPECTIONS(1), COMPLAINTS(2), ENFORCEMENT(3), NORMATIVE(4), DISPUTES(5),
@@ -121,17 +134,29 @@ public final class Govtally {
             return p == null ? null : p.getString(0, "UTF-8");
         }
 
+        /** The dataset of the library's value {@code value}. */
+        static Dataset of(int value) {
+            for (Dataset d : values()) {
+                if (d.value == value) {
+                    return d;
+                }
+            }
+            throw new IllegalStateException("unknown dataset value " + value);
+        }
+
         /** By name ({@code legality}, …) or Chinese title, as the library reads it. */
         public static Dataset fromName(String name) {
             IntByReference out = new IntByReference(-1);
             check(LIB.govtally_dataset_from_name(cstr(name), out));
-            for (Dataset d : values()) {
-                if (d.value == out.getValue()) {
-                    return d;
-                }
-            }
-            throw new IllegalStateException("unknown dataset value " + out.getValue());
+            return of(out.getValue());
         }
+    }
+
+    /** The ledger of a saved state (its header and checksum checked). */
+    public static Dataset stateDataset(byte[] state) {
+        IntByReference out = new IntByReference(-1);
+        check(LIB.govtally_state_dataset(state, state.length, out));
+        return Dataset.of(out.getValue());
     }
 
     /** A failed call: its status and the library's message. */
@@ -327,6 +352,25 @@ public final class Govtally {
             return this;
         }
 
+        /**
+         * Whether tallies keep what a saved state needs ({@link Tally#saveState()}),
+         * and refuse an input taken twice. Off by default.
+         */
+        public Options keepState(boolean keep) {
+            check(LIB.govtally_options_set_keep_state(live(), (byte) (keep ? 1 : 0)));
+            return this;
+        }
+
+        /**
+         * Prefixes every id of the inputs with {@code prefix} (e.g. a district's
+         * name), so that states of districts numbering alike merge apart; null or
+         * "" removes it.
+         */
+        public Options idPrefix(String prefix) {
+            check(LIB.govtally_options_set_id_prefix(live(), cstr(prefix)));
+            return this;
+        }
+
         @Override
         public void close() {
             Pointer h = handle;
@@ -344,6 +388,62 @@ public final class Govtally {
             PointerByReference out = new PointerByReference();
             check(LIB.govtally_tally_new(dataset.value, options == null ? null : options.live(), out));
             handle = out.getValue();
+        }
+
+        private Tally(Pointer handle) {
+            this.handle = handle;
+        }
+
+        /**
+         * A tally resumed from a saved state ({@link #saveState()}); {@code name}
+         * names it in errors. With {@code options} null the state's period,
+         * rounding and aliases are used; otherwise they must agree with the
+         * state's. Bad bytes throw {@link GovtallyException} with
+         * {@link Govtally#BAD_STATE}.
+         */
+        public static Tally resume(String name, byte[] state, Options options) {
+            PointerByReference out = new PointerByReference();
+            check(LIB.govtally_tally_resume(cstr(name), state, state.length,
+                                            options == null ? null : options.live(), out));
+            return new Tally(out.getValue());
+        }
+
+        /** {@link #resume(String, byte[], Options)} named {@code <state>}, with the state's settings. */
+        public static Tally resume(byte[] state) {
+            return resume(null, state, null);
+        }
+
+        /**
+         * The tally so far as a state (binary): to keep, resume or merge. Ends
+         * the current input; the tally goes on. The options must keep state.
+         */
+        public byte[] saveState() {
+            LongByReference needed = new LongByReference();
+            int s = LIB.govtally_tally_save_state(live(), null, 0, needed);
+            if (s != BUFFER_TOO_SMALL) {
+                check(s);
+            }
+            byte[] buf = new byte[Math.toIntExact(needed.getValue())];
+            check(LIB.govtally_tally_save_state(live(), buf, buf.length, needed));
+            return buf;
+        }
+
+        /**
+         * Takes in a state as if its inputs were fed now, after those taken so
+         * far; {@code name} names it in errors. A refused state leaves the
+         * tally as it was.
+         */
+        public Tally mergeState(String name, byte[] state) {
+            check(LIB.govtally_tally_merge_state(live(), cstr(name), state, state.length));
+            return this;
+        }
+
+        /** Merges several states in order, named {@code <state>}. */
+        public Tally mergeState(byte[]... states) {
+            for (byte[] s : states) {
+                mergeState(null, s);
+            }
+            return this;
         }
 
         private Pointer live() {

@@ -64,7 +64,9 @@ public final class SampleReportTest {
         try (Tally tally = new Tally(dataset, options)) {
             for (Path f : files) {
                 byte[] data = Files.readAllBytes(f);
-                tally.beginInput(f.getFileName().toString());
+                // The name the file is fed under is the one by path gives it: the
+                // report names its inputs (files[]).
+                tally.beginInput(f.toString());
                 for (int off = 0; off < data.length; off += 4096) {
                     tally.feed(data, off, Math.min(4096, data.length - off));
                 }
@@ -108,6 +110,170 @@ public final class SampleReportTest {
         eq(r.getLong("by_type.risk_resolved.actions"), 14, how + " risks resolved");
     }
 
+    /** The JSON of the report of a state resumed with its own settings. */
+    private static String jsonOfState(byte[] state) {
+        try (Tally t = Tally.resume(state); Report r = t.finish()) {
+            return r.json();
+        }
+    }
+
+    /** The state of {@code files} tallied with {@code options} (which keep state). */
+    private static byte[] stateOf(Dataset dataset, Options options, Path... files) {
+        try (Tally t = new Tally(dataset, options)) {
+            for (Path f : files) {
+                t.feedFile(f.toString());
+            }
+            return t.saveState();
+        }
+    }
+
+    private static void badState(byte[] state, String message, String what) {
+        try {
+            Tally.resume("bad.state", state, null).close();
+            check(false, what + ": resumed");
+        } catch (GovtallyException e) {
+            check(e.status() == Govtally.BAD_STATE, what + ": status " + e.status() + ", want BAD_STATE");
+            check(e.getMessage().contains("bad.state") && e.getMessage().contains(message),
+                  what + ": message " + e.getMessage());
+        }
+        try (Options o = new Options().year(2023).keepState(true);
+             Tally t = new Tally(Dataset.COMPLAINTS, o)) {
+            status(() -> t.mergeState("bad.state", state), Govtally.BAD_STATE, what + " (merged)");
+        }
+        status(() -> Govtally.stateDataset(state), Govtally.BAD_STATE, what + " (state dataset)");
+    }
+
+    /** Saved states (docs/state.md): resume, merge, bad states, id prefixes. */
+    private static void states(Path data, Path complaints2022, Path complaints2023) {
+        String oneRun;
+        String reversed;
+        try (Options plain = new Options().year(2023)) {
+            try (Report r = byPath(Dataset.COMPLAINTS, plain, complaints2022, complaints2023)) {
+                oneRun = r.json();
+                eq(r.getLong("total.current"), 1270, "states: one run total.current");
+            }
+            try (Report r = byPath(Dataset.COMPLAINTS, plain, complaints2023, complaints2022)) {
+                reversed = r.json();
+            }
+        }
+        try (Options o = new Options().year(2023).keepState(true)) {
+            byte[] s2022 = stateOf(Dataset.COMPLAINTS, o, complaints2022);
+            byte[] s2023 = stateOf(Dataset.COMPLAINTS, o, complaints2023);
+            check(Govtally.stateDataset(s2022) == Dataset.COMPLAINTS, "state dataset");
+            check(s2022.length > 32 && new String(s2022, 0, 8, StandardCharsets.US_ASCII).equals("GVTSTATE"),
+                  "state magic");
+
+            // Resumed and fed the next file: one run's JSON.
+            try (Tally t = Tally.resume("2022.state", s2022, null)) {
+                t.feedFile(complaints2023.toString());
+                try (Report r = t.finish()) {
+                    check(r.json().equals(oneRun), "resume + feed = one run");
+                    eq(r.getLong("total.current"), 1270, "resume + feed total.current");
+                    eq(r.getLong("total.previous"), 1900, "resume + feed total.previous");
+                }
+            }
+            // Resumed with options that agree.
+            try (Tally t = Tally.resume("2022.state", s2022, o)) {
+                t.feedFile(complaints2023.toString());
+                try (Report r = t.finish()) {
+                    check(r.json().equals(oneRun), "resume (options) + feed = one run");
+                }
+            }
+            // Merged, in both orders.
+            check(jsonOfState(mergedState(s2022, s2023)).equals(oneRun), "merge 2022+2023 = one run");
+            check(jsonOfState(mergedState(s2023, s2022)).equals(reversed), "merge 2023+2022 = one run reversed");
+            try (Tally t = Tally.resume(s2022)) {
+                t.mergeState(s2023);
+                try (Report r = t.finish()) {
+                    check(r.json().equals(oneRun), "mergeState(byte[]...) = one run");
+                }
+            }
+            // The same input twice.
+            try (Tally t = Tally.resume("a.state", s2022, null)) {
+                status(() -> t.mergeState("again.state", s2022), Govtally.FILE_ERROR, "the same state twice");
+                t.mergeState("b.state", s2023);
+                try (Report r = t.finish()) {
+                    check(r.json().equals(oneRun), "a refused merge leaves the tally as it was");
+                }
+            }
+            try (Tally t = Tally.resume("a.state", s2022, null)) {
+                try {
+                    t.feedFile(complaints2022.toString());
+                    t.finish().close();
+                    check(false, "the same file after its state: no exception");
+                } catch (GovtallyException e) {
+                    check(e.status() == Govtally.FILE_ERROR && e.getMessage().contains("counted twice"),
+                          "the same file after its state: " + e.getMessage());
+                }
+            }
+            // Bad states.
+            badState(new byte[0], "is empty", "empty state");
+            badState(Arrays.copyOf(s2022, s2022.length - 1), "is truncated", "truncated state");
+            byte[] flipped = s2022.clone();
+            flipped[flipped.length / 2] ^= 0x01;
+            badState(flipped, "its checksum does not match", "a byte flipped");
+            badState("登记编号,登记日期\nA1,2023-01-05\n".getBytes(StandardCharsets.UTF_8),
+                     "is not a govtally state", "a CSV");
+            try (Options lo = new Options().year(2023).keepState(true);
+                 Tally t = new Tally(Dataset.COMPLAINTS, o)) {
+                byte[] legality = stateOf(Dataset.LEGALITY, lo, data.resolve("合法性审查台账2023.csv"));
+                check(Govtally.stateDataset(legality) == Dataset.LEGALITY, "legality state dataset");
+                try {
+                    t.mergeState("legality.state", legality);
+                    check(false, "another ledger's state: merged");
+                } catch (GovtallyException e) {
+                    check(e.status() == Govtally.BAD_STATE
+                          && e.getMessage().contains("is a state of the legality ledger; this tally is of complaints"),
+                          "another ledger's state: " + e.getMessage());
+                }
+            }
+            try (Options other = new Options().year(2022)) {
+                status(() -> Tally.resume("2022.state", s2022, other).close(), Govtally.BAD_STATE,
+                       "resume with another period");
+            }
+        }
+        // A tally that keeps no state saves none.
+        try (Tally t = new Tally(Dataset.COMPLAINTS, null)) {
+            status(t::saveState, Govtally.INVALID_ARGUMENT, "save without keepState");
+        }
+        // Id prefixes: both districts number from A1 (hand-counted: 2 + 2 items,
+        // no duplicates; without prefixes the second district's are duplicates).
+        byte[] a = "登记编号,登记日期\nA1,2023-01-05\nA2,2023-02-01\n".getBytes(StandardCharsets.UTF_8);
+        byte[] b = "登记编号,登记日期\nA1,2023-03-01\nA2,2023-04-01\n".getBytes(StandardCharsets.UTF_8);
+        try (Options yh = new Options().year(2023).keepState(true).idPrefix("余杭");
+             Options xh = new Options().year(2023).keepState(true).idPrefix("西湖");
+             Options none = new Options().year(2023).keepState(true).idPrefix(null)) {
+            byte[] sa = fedState(yh, "余杭.csv", a);
+            byte[] sb = fedState(xh, "西湖.csv", b);
+            try (Tally t = Tally.resume(sa); Report r = t.mergeState("西湖.state", sb).finish()) {
+                eq(r.getLong("total.current"), 4, "id prefix: total.current");
+                eq(r.getLong("rows.duplicates"), 0, "id prefix: duplicates");
+            }
+            byte[] na = fedState(none, "余杭.csv", a);
+            byte[] nb = fedState(none, "西湖.csv", b);
+            try (Tally t = Tally.resume(na); Report r = t.mergeState("西湖.state", nb).finish()) {
+                eq(r.getLong("total.current"), 2, "no id prefix: total.current");
+                eq(r.getLong("rows.duplicates"), 2, "no id prefix: duplicates");
+            }
+        }
+    }
+
+    private static byte[] fedState(Options o, String name, byte[] csv) {
+        try (Tally t = new Tally(Dataset.COMPLAINTS, o)) {
+            t.beginInput(name).feed(csv);
+            return t.saveState();
+        }
+    }
+
+    private static byte[] mergedState(byte[]... states) {
+        try (Tally t = Tally.resume("s0", states[0], null)) {
+            for (int i = 1; i < states.length; i++) {
+                t.mergeState("s" + i, states[i]);
+            }
+            return t.saveState();
+        }
+    }
+
     public static void main(String[] args) throws IOException {
         Path data = Paths.get(args.length > 0 ? args[0] : "examples/data");
         Path legality = data.resolve("合法性审查台账2023.csv");
@@ -120,6 +286,14 @@ public final class SampleReportTest {
         check(Govtally.version().matches("\\d+\\.\\d+\\.\\d+"), "version " + Govtally.version());
         check(Govtally.statusString(Govtally.OK).equals("ok"), "status string of OK");
         check(Govtally.statusString(99).equals("unknown status"), "status string of 99");
+        // The binding lists exactly the library's statuses, in order.
+        for (int i = 0; i < Govtally.STATUSES.length; i++) {
+            check(Govtally.STATUSES[i] == i, "status " + i + " in order");
+            check(!Govtally.statusString(i).equals("unknown status"), "status " + i + " known to the library");
+        }
+        check(Govtally.statusString(Govtally.STATUSES.length).equals("unknown status"),
+              "no status missing from the Java list");
+        check(Govtally.statusString(Govtally.BAD_STATE).equals("bad state"), "status string of BAD_STATE");
         check(Dataset.fromName("complaints") == Dataset.COMPLAINTS, "dataset from name");
         check(Dataset.fromName("合法性审查台账") == Dataset.LEGALITY, "dataset from Chinese title");
         check(Dataset.fromName("proposals") == Dataset.PROPOSALS, "dataset from name (proposals)");
@@ -373,6 +547,7 @@ public final class SampleReportTest {
         } catch (IllegalStateException e) {
             check(true, "prose of a closed report");
         }
+        states(data, complaints2022, complaints2023);
 
         System.out.println("Java: " + passed + " passed, " + failed + " failed");
         System.exit(failed == 0 ? 0 : 1);
