@@ -7,6 +7,11 @@
 //! words hold every byte of a name of up to 16 bytes (a category such as
 //! 社会保险), so the slot keeps them and a hit is confirmed without reading
 //! the name; a longer name is compared byte by byte.
+//!
+//! A column can also hold hundreds of thousands of names (a free-text
+//! category per row): past [`SPARSE_NAMES`] names the index is kept at most
+//! half full instead, and the names live back to back in one string, so
+//! that the index and the names stay a few times the names' own size.
 
 use std::collections::BTreeMap;
 
@@ -16,15 +21,24 @@ use std::hash::BuildHasher;
 /// Values keyed by name.
 #[derive(Debug, Clone)]
 pub struct Groups<V> {
-    /// A power of two in length, at most 1/[`SPARSITY`] full.
+    /// A power of two in length, at most 1/[`SPARSITY`] full (1/2 past
+    /// [`SPARSE_NAMES`] names).
     slots: Vec<Slot>,
-    entries: Vec<(Box<str>, V)>,
+    /// Each entry's name: where it is in `names`, and its length.
+    entries: Vec<(usize, usize, V)>,
+    /// Every name, back to back.
+    names: String,
 }
 
 /// How much larger than the number of names the index is: a name then
 /// nearly always sits in the first slot it hashes to, and a lookup takes
 /// the same branch every time.
 const SPARSITY: usize = 8;
+
+/// Past this many names the index is kept at most half full: an index of
+/// 32-byte slots 8 times the names would be larger than the caches for no
+/// gain, every lookup missing them anyway.
+const SPARSE_NAMES: usize = 1024;
 
 /// One place of the index: a name's words and its entry.
 #[derive(Debug, Clone, Copy, Default)]
@@ -48,6 +62,7 @@ impl<V> Default for Groups<V> {
         Groups {
             slots: vec![Slot::default(); 64],
             entries: Vec::new(),
+            names: String::new(),
         }
     }
 }
@@ -101,8 +116,8 @@ impl<V: Default> Groups<V> {
                 break;
             }
             let e = slot.entry as usize - 1;
-            if slot.words == w && (w.len <= 16 || *self.entries[e].0 == *name) {
-                return &mut self.entries[e].1;
+            if slot.words == w && (w.len <= 16 || self.name(e) == name) {
+                return &mut self.entries[e].2;
             }
             i = (i + 1) & mask;
         }
@@ -111,8 +126,12 @@ impl<V: Default> Groups<V> {
 
     #[cold]
     fn insert(&mut self, name: &str) -> &mut V {
-        self.entries.push((name.into(), V::default()));
-        if self.entries.len() * SPARSITY > self.slots.len() {
+        self.entries
+            .push((self.names.len(), name.len(), V::default()));
+        self.names.push_str(name);
+        let n = self.entries.len();
+        let sparsity = if n > SPARSE_NAMES { 2 } else { SPARSITY };
+        if n * sparsity > self.slots.len() {
             self.slots = vec![Slot::default(); self.slots.len() * 2];
             for e in 0..self.entries.len() {
                 self.place(e);
@@ -120,11 +139,11 @@ impl<V: Default> Groups<V> {
         } else {
             self.place(self.entries.len() - 1);
         }
-        &mut self.entries.last_mut().expect("just pushed").1
+        &mut self.entries.last_mut().expect("just pushed").2
     }
 
     fn place(&mut self, e: usize) {
-        let w = words(&self.entries[e].0);
+        let w = words(self.name(e));
         let mask = self.slots.len() - 1;
         let mut i = w.hash() as usize & mask;
         while self.slots[i].entry != 0 {
@@ -138,24 +157,34 @@ impl<V: Default> Groups<V> {
 
     /// Adds every value of `other` into this one with `add`.
     pub fn merge(&mut self, other: Groups<V>, mut add: impl FnMut(&mut V, V)) {
-        for (name, v) in other.entries {
-            add(self.entry(&name), v);
+        for (at, len, v) in other.entries {
+            add(self.entry(&other.names[at..at + len]), v);
         }
     }
 }
 
 impl<V> Groups<V> {
+    /// The name of entry `e`.
+    #[inline]
+    fn name(&self, e: usize) -> &str {
+        let (at, len, _) = self.entries[e];
+        &self.names[at..at + len]
+    }
+
     /// The entries sorted by name.
     pub fn into_sorted<W>(self, mut f: impl FnMut(V) -> W) -> BTreeMap<String, W> {
+        let names = self.names;
         self.entries
             .into_iter()
-            .map(|(k, v)| (k.into(), f(v)))
+            .map(|(at, len, v)| (names[at..at + len].to_string(), f(v)))
             .collect()
     }
 
     /// Names and values, in first-seen order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &V)> {
-        self.entries.iter().map(|(k, v)| (&**k, v))
+        self.entries
+            .iter()
+            .map(|(at, len, v)| (&self.names[*at..*at + *len], v))
     }
 }
 
@@ -197,6 +226,33 @@ mod tests {
         assert_eq!(m.len(), 3 + 301);
         assert_eq!(["其他", "欠薪", "社保"].map(|k| m[k]), [1, 2, 7]);
         assert_eq!(m["某某县人力资源和社会保障局第2科室"], 3);
+    }
+
+    /// Past the sparse threshold the index is denser; every name keeps its
+    /// own value, long and short, through growth and a merge.
+    #[test]
+    fn many_names() {
+        let mut g: Groups<u64> = Groups::default();
+        let name = |i: u32| match i % 3 {
+            0 => format!("问题类别{i:06}"),
+            1 => format!("c{i}"),
+            _ => format!("{i}某某县人力资源和社会保障局"),
+        };
+        for round in 0..2u64 {
+            for i in 0..20_000 {
+                *g.entry(&name(i)) += u64::from(i) + round;
+            }
+        }
+        assert!(g.slots.len() < 20_000 * SPARSITY / 2);
+        let mut h: Groups<u64> = Groups::default();
+        *h.entry(&name(7)) += 1;
+        *h.entry("new") += 5;
+        g.merge(h, |a, b| *a += b);
+        let m = g.into_sorted(|v| v);
+        assert_eq!(m.len(), 20_001);
+        assert_eq!(m[&name(7)], 2 * 7 + 1 + 1);
+        assert_eq!(m[&name(19_999)], 2 * 19_999 + 1);
+        assert_eq!(m["new"], 5);
     }
 
     /// Names of each length up to 17 bytes that differ in one byte only,
