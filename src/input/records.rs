@@ -764,8 +764,18 @@ mod tests {
     #[test]
     fn quoted_records_equal_copied_records() {
         let pieces: [&[u8]; 12] = [
-            b"abc", b"", b",", b"\xe4\xb8\xad", b" ", b"x", b"\"\"", b"\n", b"7", b"\t",
-            b"\"q", b"12345",
+            b"abc",
+            b"",
+            b",",
+            b"\xe4\xb8\xad",
+            b" ",
+            b"x",
+            b"\"\"",
+            b"\n",
+            b"7",
+            b"\t",
+            b"\"q",
+            b"12345",
         ];
         let mut next = crate::test_rng::xorshift(0x2545_f491_4f6c_dd1d);
         let mut taken = 0;
@@ -819,7 +829,10 @@ mod tests {
             let mut s = Splitter::new(Some(b','), limits);
             s.feed(&input, &mut |r| taken += usize::from(r.offset().is_some()));
         }
-        assert!(taken > 3000, "{taken} records taken straight from the input");
+        assert!(
+            taken > 3000,
+            "{taken} records taken straight from the input"
+        );
     }
 
     /// A record that quotes every field is a slice of the input.
@@ -836,7 +849,13 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                (1, Some(1), false, true, f(&[b"XF1", b"2023-01-02", b"a,b", b""])),
+                (
+                    1,
+                    Some(1),
+                    false,
+                    true,
+                    f(&[b"XF1", b"2023-01-02", b"a,b", b""])
+                ),
                 (2, Some(30), false, true, f(&[b"x"])),
             ]
         );

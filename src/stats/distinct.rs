@@ -769,7 +769,10 @@ mod tests {
     #[test]
     fn long_serial_ids_share_groups() {
         assert_eq!(serial_digits(b"XF330110202300012345"), Some(18));
-        assert_eq!(serial_digits("余人社信〔2023〕第01234号".as_bytes()), Some(28));
+        assert_eq!(
+            serial_digits("余人社信〔2023〕第01234号".as_bytes()),
+            Some(28)
+        );
         assert_eq!(serial_digits("abcdefghijklmnop号".as_bytes()), None);
         assert_eq!(serial_digits(b"abcdefghijklm1234"), None);
         assert_eq!(serial_digits(b"abcdefghijk12345"), Some(14));
