@@ -789,13 +789,14 @@ mod tests {
                     }
                     // Mostly well formed: one piece in 12 of each field a
                     // near miss.
-                    let quote = next() % 16 != 0;
+                    let quote = !next().is_multiple_of(16);
                     if quote {
                         input.push(b'"');
                     }
                     for _ in 0..(next() % 3) {
                         let p = pieces[(next() % pieces.len() as u64) as usize];
-                        if next() % 12 == 0 || (p != b"\"\"" && p != b"\n" && p != b"\"q") {
+                        if next().is_multiple_of(12) || (p != b"\"\"" && p != b"\n" && p != b"\"q")
+                        {
                             input.extend_from_slice(p);
                         }
                     }
@@ -803,7 +804,11 @@ mod tests {
                         input.push(b'"');
                     }
                 }
-                input.extend_from_slice(if next() % 2 == 0 { b"\r\n" } else { b"\n" });
+                input.extend_from_slice(if next().is_multiple_of(2) {
+                    b"\r\n"
+                } else {
+                    b"\n"
+                });
             }
             let limits = if case % 4 == 0 {
                 RecordLimits {

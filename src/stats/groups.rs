@@ -19,6 +19,9 @@ use std::collections::BTreeMap;
 use super::distinct::{FastState, fold, seed};
 use std::hash::BuildHasher;
 
+/// Where a name is in [`Groups::names`], and its length.
+type NameAt = (usize, usize);
+
 /// Values keyed by name.
 #[derive(Debug, Clone)]
 pub struct Groups<V> {
@@ -27,7 +30,7 @@ pub struct Groups<V> {
     slots: Vec<Slot<V>>,
     /// Each name, in first-seen order: where it is in `names`, and its
     /// length.
-    entries: Vec<(usize, usize)>,
+    entries: Vec<NameAt>,
     /// Every name, back to back.
     names: String,
 }
@@ -193,7 +196,7 @@ impl<V> Groups<V> {
 
     /// The names, and where each is in them with its value, in first-seen
     /// order.
-    fn into_parts(self) -> (String, Vec<((usize, usize), V)>) {
+    fn into_parts(self) -> (String, Vec<(NameAt, V)>) {
         let mut v: Vec<(u32, V)> = self
             .slots
             .into_iter()
