@@ -4,6 +4,7 @@
 usage: summarize.py table RESULTS.tsv
        summarize.py check GOVTALLY.json DUCKDB.tsv
        summarize.py same FIRST.json OTHER.json...
+       summarize.py shapes RESULTS.tsv OUTDIR      (run_shapes.sh's table)
 
 RESULTS.tsv has one line per run: label, file bytes, run number, exit
 status, the `Elapsed (wall clock)` and `Maximum resident set size (kbytes)`
@@ -60,12 +61,12 @@ def table(path: str) -> int:
     return 1 if failed else 0
 
 
-def check(gt_path: str, duck_path: str) -> int:
+def check(gt_path: str, duck_path: str, quiet: bool = False) -> int:
     try:
         gt = json.load(open(gt_path, encoding="utf-8"))
     except ValueError:
         print(f"figures check: NO REPORT, {gt_path} is not JSON (the run failed; see its .err)")
-        return 1
+        return (0, 0) if quiet else 1
     duck: dict[tuple, int] = {}
     for line in open(duck_path, encoding="utf-8"):
         per, month, channel, category, kind, n = line.rstrip("\n").split("\t")
@@ -87,6 +88,8 @@ def check(gt_path: str, duck_path: str) -> int:
             pairs.append((f"by_month.2023-{m:02d}.{per}", got,
                           duck.get((per, str(m), "", "", ""), 0)))
     bad = [p for p in pairs if p[1] != p[2]]
+    if quiet:
+        return (len(pairs), len(bad))
     for what, g, d in bad:
         print(f"MISMATCH {what}: govtally {g}, duckdb {d}")
     rows = gt["rows"]
@@ -119,6 +122,64 @@ def same(first: str, *others: str) -> int:
     return bad
 
 
+def shapes(path: str, outdir: str) -> int:
+    """One row per shape from run_shapes.sh's RESULTS.tsv (shape, who, bytes,
+    run, status, wall, rss KiB), with the figures check of each shape."""
+    runs: dict[tuple[str, str], dict[int, tuple[float, float]]] = {}
+    order: list[str] = []
+    failed = []
+    for line in open(path, encoding="utf-8"):
+        shape, who, _size, run, status, wall, rss_kb = line.rstrip("\n").split("\t")
+        if shape not in order:
+            order.append(shape)
+        if status != "0":
+            failed.append(f"{shape} {who} run {run}: exit status {status}")
+            continue
+        runs.setdefault((shape, who), {})[int(run)] = (wall_seconds(wall), int(rss_kb) / 1024)
+    med = statistics.median
+    has_base = any(who == "baseline" for _, who in runs)
+    head = f"{'shape':<10} {'govtally s':>10} {'DuckDB s':>9} {'ratio':>6} {'gt MB':>7} {'DuckDB MB':>9} {'mem':>5}"
+    if has_base:
+        head += f" {'baseline s':>10} {'gt/base':>7}"
+    head += "  figures"
+    print(head)
+    print("-" * len(head))
+    status = 1 if failed else 0
+    for shape in order:
+        gt, dk = runs.get((shape, "govtally"), {}), runs.get((shape, "duckdb"), {})
+        if not gt or not dk:
+            print(f"{shape:<10} (no complete runs)")
+            status = 1
+            continue
+        gw, gm = med(w for w, _ in gt.values()), med(m for _, m in gt.values())
+        dw, dm = med(w for w, _ in dk.values()), med(m for _, m in dk.values())
+        row = f"{shape:<10} {gw:>10.2f} {dw:>9.2f} {dw / gw:>6.2f} {gm:>7.1f} {dm:>9.1f} {gm / dm:>5.3f}"
+        first = min(gt)
+        n, bad = check(f"{outdir}/{shape}.govtally.{first}.out", f"{outdir}/{shape}.duckdb.{first}.out",
+                       quiet=True)
+        verdict = f"{n - bad}/{n} equal" if n else "NO REPORT"
+        if same(*(f"{outdir}/{shape}.govtally.{r}.out" for r in sorted(gt))):
+            verdict += ", RUNS DIFFER"
+        base = runs.get((shape, "baseline"), {})
+        if has_base and base:
+            bw = med(w for w, _ in base.values())
+            paired = [gt[r][0] / base[r][0] for r in gt if r in base and base[r][0] > 0]
+            ratio = med(paired) if paired else (gw / bw if bw else float("nan"))
+            row += f" {bw:>10.2f} {ratio:>7.2f}"
+            if same(f"{outdir}/{shape}.govtally.{first}.out", f"{outdir}/{shape}.baseline.{min(base)}.out"):
+                verdict += ", BASELINE DIFFERS"
+        if bad or not n or "DIFFER" in verdict:
+            status = 1
+        print(f"{row}  {verdict}")
+    print()
+    print("ratio = DuckDB s / govtally s (> 1: govtally faster); mem = govtally peak / DuckDB peak;"
+          + (" gt/base = median over runs of govtally s / baseline s in the same run;" if has_base else "")
+          + " figures = govtally's figures equal to DuckDB's grouped counts.")
+    for f in failed:
+        print("FAILED:", f)
+    return status
+
+
 if __name__ == "__main__":
     cmd, *args = sys.argv[1:]
-    sys.exit({"table": table, "check": check, "same": same}[cmd](*args))
+    sys.exit({"table": table, "check": check, "same": same, "shapes": shapes}[cmd](*args))

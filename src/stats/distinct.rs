@@ -5,9 +5,17 @@
 //! their length packed into the key, so two different ids can never share a
 //! key. Longer ids are keyed by their 128-bit XXH3 hash, tagged so that it
 //! never equals an exact key; two different long ids share a key with
-//! probability about n² / 2¹²⁹ — for a billion ids, 10⁻²¹. A false duplicate
-//! would silently drop a row; a 64-bit key would make that plausible at
-//! provincial volumes, 128 bits does not.
+//! probability about n² / 2¹²⁹ — for a billion ids, 10⁻²¹. A long *serial*
+//! id (`XF330110202300012345`, `余人社信〔2023〕第01234号`: a run of digits at
+//! the end, or before a suffix of one non-ASCII character) is keyed instead
+//! by the two last digits of that run, exactly, and 120 bits of the XXH3
+//! hash of the id with those two digits replaced by two 0xFF bytes (which no
+//! UTF-8 text holds, so the marked text and the digits give back the id):
+//! two different ids share a key only if their marked texts' hashes agree
+//! in 120 bits, probability about m² / 2¹²¹ for m distinct marked texts — for
+//! a billion, 4 × 10⁻¹⁹. A false duplicate would silently drop a row; a
+//! 64-bit key would make that plausible at provincial volumes, 120 or 128
+//! bits do not.
 
 use std::collections::HashSet;
 use std::hash::{BuildHasher, Hasher};
@@ -19,6 +27,48 @@ pub struct IdKey(pub u128);
 
 /// Separates parts in an exactly packed composite key.
 const PART_SEPARATOR: u8 = 0x1F;
+
+/// The top byte of a long serial id's key is this plus its two last digits
+/// (16..=115); exact keys' top byte is their length (0..=15), plain hashed
+/// keys' is 128 or more.
+const LONG_SERIAL: u128 = 16;
+
+/// The top byte of a long serial id's group prefix in the id set: no key's
+/// top byte, and no exact prefix's (2..=15).
+const LONG_SERIAL_PREFIX: u128 = 116;
+
+/// The low 120 bits of a key.
+const HASH_120: u128 = (1 << 120) - 1;
+
+/// Ids up to this long are marked in a copy on the stack.
+const MARK_BUFFER: usize = 96;
+
+/// Where the two last digits of a long serial id are: the last two of a
+/// run of at least [`SERIAL_RUN`] ASCII digits that ends the id, or of at
+/// least two that one non-ASCII character of up to 3 bytes (`号`) follows.
+/// A random id (hex, say) ends in such a run rarely (`0.625⁵` for hex), so
+/// few such ids take a group entry of their own.
+#[inline]
+fn serial_digits(b: &[u8]) -> Option<usize> {
+    let n = b.len();
+    let mut end = n;
+    while end > 0 && n - end < 3 && b[end - 1] >= 0x80 {
+        end -= 1;
+    }
+    // A suffix must be one whole character: its first byte a lead byte.
+    if end < n && (b[end] & 0xC0 != 0xC0 || end == 0 || b[end - 1] >= 0x80) {
+        return None;
+    }
+    let need = if end == n { SERIAL_RUN } else { 2 };
+    let mut start = end;
+    while start > 0 && end - start < need && b[start - 1].is_ascii_digit() {
+        start -= 1;
+    }
+    (end - start == need).then_some(end - 2)
+}
+
+/// Digits a run must have to make an id that ends in it serial.
+const SERIAL_RUN: usize = 5;
 
 impl IdKey {
     /// The key of one id.
@@ -40,8 +90,33 @@ impl IdKey {
             k[15] = b.len() as u8;
             IdKey(u128::from_le_bytes(k))
         } else {
-            IdKey::hashed(xxhash_rust::xxh3::xxh3_128(b))
+            IdKey::long(b)
         }
+    }
+
+    /// The key of an id of 16 bytes or more: a serial id's two last digits
+    /// and the hash of the rest (see the module's note), else the hash.
+    #[inline]
+    fn long(b: &[u8]) -> IdKey {
+        let Some(at) = serial_digits(b) else {
+            return IdKey::hashed(xxhash_rust::xxh3::xxh3_128(b));
+        };
+        let number = u128::from(b[at] - b'0') * 10 + u128::from(b[at + 1] - b'0');
+        let h = if b.len() <= MARK_BUFFER {
+            let mut buf = [0u8; MARK_BUFFER];
+            buf[..b.len()].copy_from_slice(b);
+            buf[at] = 0xFF;
+            buf[at + 1] = 0xFF;
+            xxhash_rust::xxh3::xxh3_128(&buf[..b.len()])
+        } else {
+            // The same hash as of the marked copy, without the copy.
+            let mut h = xxhash_rust::xxh3::Xxh3::new();
+            h.update(&b[..at]);
+            h.update(&[0xFF, 0xFF]);
+            h.update(&b[at + 2..]);
+            h.digest128()
+        };
+        IdKey(h & HASH_120 | (LONG_SERIAL + number) << 120)
     }
 
     /// The key of several parts together (`("ab","c")` and `("a","bc")`
@@ -91,8 +166,8 @@ impl IdKey {
         ((h as u128 * n as u128) >> 64) as usize
     }
 
-    /// A hash, tagged: its top byte is at least 16, which no exact key's
-    /// length byte is.
+    /// A hash, tagged: its top byte is at least 128, which no exact key's
+    /// length byte and no long serial id's key is.
     fn hashed(h: u128) -> IdKey {
         IdKey(h | (1u128 << 127))
     }
@@ -343,6 +418,13 @@ fn last_two_digits(key: u128) -> Option<(u32, u32)> {
 /// whole key (bit 0).
 #[inline]
 fn place(key: u128) -> (u128, u128) {
+    let top = key >> 120;
+    if (LONG_SERIAL..LONG_SERIAL_PREFIX).contains(&top) {
+        return (
+            key & HASH_120 | LONG_SERIAL_PREFIX << 120,
+            1 << (top - LONG_SERIAL),
+        );
+    }
     match last_two_digits(key) {
         Some((shift, number)) => (key & !(0xFFFF << shift), 1 << number),
         None => (key, 0),
@@ -510,6 +592,12 @@ impl PartitionedKeySet {
         }
         for t in &other.groups {
             for g in t.slots() {
+                if g.prefix >> 120 == LONG_SERIAL_PREFIX {
+                    for n in (0..100u128).filter(|&n| g.numbers >> n & 1 == 1) {
+                        self.insert(IdKey(g.prefix & HASH_120 | (LONG_SERIAL + n) << 120));
+                    }
+                    continue;
+                }
                 let shift = 8 * (((g.prefix >> 120) as u32) - 2);
                 for n in (0..100u8).filter(|&n| g.numbers >> n & 1 == 1) {
                     let digits = u16::from_le_bytes([b'0' + n / 10, b'0' + n % 10]);
@@ -615,13 +703,18 @@ mod tests {
         let mut plain = HashSet::new();
         for round in 0..200_000 {
             let r = next();
-            let id = match r % 5 {
+            let id = match r % 8 {
                 0 => format!("XF2023{:09}", r % 3000),
                 1 => format!("{}", r % 100_000),
                 2 => (0..(r % 16) as usize)
                     .map(|i| alphabet[(r.rotate_right(8 + 4 * i as u32) % 17) as usize] as char)
                     .collect(),
                 3 => format!("91330110MA2XXXXXX1-{}", r % 500),
+                4 => format!("XF330110{:012}", r % 3000),
+                5 => format!("余人社信〔2023〕第{:05}号", r % 3000),
+                6 => (0..16 + (r % 24) as usize)
+                    .map(|i| alphabet[(r.rotate_right(4 * i as u32 % 64) % 17) as usize] as char)
+                    .collect(),
                 _ => String::new(),
             };
             let key = if round % 7 == 0 {
@@ -669,6 +762,66 @@ mod tests {
         let whole: usize = s.whole.iter().map(|t| t.entries).sum();
         let groups: usize = s.groups.iter().map(|t| t.entries).sum();
         assert_eq!((s.len(), whole, groups), (105, 2, 3));
+    }
+
+    /// Long serial ids: the two last digits of the run are exact in the
+    /// key, and ids that differ in them only share a group entry.
+    #[test]
+    fn long_serial_ids_share_groups() {
+        assert_eq!(serial_digits(b"XF330110202300012345"), Some(18));
+        assert_eq!(
+            serial_digits("余人社信〔2023〕第01234号".as_bytes()),
+            Some(28)
+        );
+        assert_eq!(serial_digits("abcdefghijklmnop号".as_bytes()), None);
+        assert_eq!(serial_digits(b"abcdefghijklm1234"), None);
+        assert_eq!(serial_digits(b"abcdefghijk12345"), Some(14));
+        assert_eq!(serial_digits(b"abcdefghijk12345-A"), None);
+        assert_eq!(serial_digits("abcdefghijk12😀".as_bytes()), None);
+        assert_eq!(serial_digits("ab12345 ±".as_bytes()), None);
+        let mut s = PartitionedKeySet::default();
+        let mut keys = std::collections::HashSet::new();
+        for n in 0..300 {
+            for id in [
+                format!("XF3301102023000{n:05}"),
+                format!("余人社信〔2023〕第{n:05}号"),
+                format!("余人社信〔2022〕第{n:05}号"),
+            ] {
+                let k = IdKey::of(&id);
+                assert!(keys.insert(k), "{id}");
+                assert!(s.insert(k) && !s.insert(k) && s.contains(k), "{id}");
+                // Every other id of the same shape differs from it.
+                assert_ne!(k, IdKey::of(&id.replace('0', "1")));
+            }
+        }
+        // 300 serials in each of 3 shapes: 3 groups per hundred.
+        let groups: usize = s.groups.iter().map(|t| t.entries).sum();
+        let whole: usize = s.whole.iter().map(|t| t.entries).sum();
+        assert_eq!((s.len(), groups, whole), (900, 9, 0));
+        // Ids that differ in any of their other digits are keys of their own.
+        assert_ne!(
+            IdKey::of("XF330110202300012345"),
+            IdKey::of("XF330110202300022345")
+        );
+        assert_ne!(
+            IdKey::of("余人社信〔2023〕第01234号"),
+            IdKey::of("余人社信〔2023〕第01234号 ")
+        );
+        let mut copy = PartitionedKeySet::default();
+        copy.extend(s);
+        assert_eq!(copy.len(), 900);
+        for k in &keys {
+            assert!(copy.contains(*k));
+        }
+        // The copy-free hash of an id longer than the stack buffer is the
+        // marked copy's.
+        let long = format!("{}{}", "长".repeat(40), "0001234");
+        let at = serial_digits(long.as_bytes()).expect("serial");
+        let mut marked = long.clone().into_bytes();
+        marked[at] = 0xFF;
+        marked[at + 1] = 0xFF;
+        let h = xxhash_rust::xxh3::xxh3_128(&marked);
+        assert_eq!(IdKey::of(&long).0, h & HASH_120 | (LONG_SERIAL + 34) << 120);
     }
 
     #[test]
