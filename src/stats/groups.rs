@@ -10,7 +10,7 @@
 //! is compared byte by byte.
 //!
 //! A column can also hold hundreds of thousands of names (a free-text
-//! category per row): past [`SPARSE_NAMES`] names the index is kept at most
+//! category per row): past `SPARSE_NAMES` (1024) names the index is kept at most
 //! half full instead, and the names live back to back in one string, so
 //! that a lookup that misses the caches misses them once, in the slot.
 
