@@ -1034,25 +1034,8 @@ pub unsafe extern "C" fn govtally_tally_feed(
     guard_tally(tally, || {
         // SAFETY: the caller's promise.
         let t = live(unsafe { handle_mut(tally, "tally") }?)?;
-        let bytes: &[u8] = if len == 0 {
-            &[]
-        } else {
-            if data.is_null() {
-                return Err(Fail::null("data"));
-            }
-            let len = usize::try_from(len)
-                .ok()
-                .filter(|&n| n <= isize::MAX as usize)
-                .ok_or_else(|| {
-                    Fail::new(
-                        GOVTALLY_INVALID_ARGUMENT,
-                        format!("length {len} is too large"),
-                    )
-                })?;
-            // SAFETY: data is not NULL, len fits in isize, and the caller
-            // promises len readable bytes that stay unchanged during the call.
-            unsafe { std::slice::from_raw_parts(data, len) }
-        };
+        // SAFETY: the caller promises `len` readable bytes at `data`.
+        let bytes = unsafe { bytes_arg(data, len, "data") }?;
         t.feed(bytes)?;
         Ok(())
     })
@@ -1167,21 +1150,12 @@ pub unsafe extern "C" fn govtally_tally_feed_workbook(
             // SAFETY: not NULL; the caller promises a NUL-terminated string.
             Some(unsafe { str_arg(sheet, "sheet") }?)
         };
+        // A workbook is never empty: NULL data is refused whatever `len`.
         if data.is_null() {
             return Err(Fail::null("data"));
         }
-        let len = usize::try_from(len)
-            .ok()
-            .filter(|&n| n <= isize::MAX as usize)
-            .ok_or_else(|| {
-                Fail::new(
-                    GOVTALLY_INVALID_ARGUMENT,
-                    format!("length {len} is too large"),
-                )
-            })?;
-        // SAFETY: data is not NULL, len fits in isize, and the caller
-        // promises len readable bytes that stay unchanged during the call.
-        let bytes = unsafe { std::slice::from_raw_parts(data, len) };
+        // SAFETY: the caller promises `len` readable bytes at `data`.
+        let bytes = unsafe { bytes_arg(data, len, "data") }?;
         t.feed_workbook(name, bytes, sheet)?;
         Ok(())
     })
