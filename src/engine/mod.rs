@@ -1374,7 +1374,8 @@ impl<D: DatasetSpec, F: From<D::Figures>> FileEngine<F> for Core<D> {
             .zip(&done.files)
             .map(|(input, c)| FileRows {
                 file: input.name,
-                sheet: input.sheet,
+                // Shown as problems show it: personal numbers masked.
+                sheet: input.sheet.map(|s| mask_personal(&s).into_owned()),
                 rows: RowCounts {
                     read: input.read,
                     counted: c.counted,
