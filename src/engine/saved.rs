@@ -1,0 +1,197 @@
+//! A tally written as a state and a state taken back in
+//! (docs/state.md): the engine's side of [`crate::state`].
+
+use super::Core;
+use crate::datasets::DatasetSpec;
+use crate::error::{Error, FileError, Result};
+use crate::state::kept::{KeptRow, SavedRow, Strings};
+use crate::state::{self, Body, Settings, StateError};
+use crate::stats::distinct::IdKey;
+
+impl<D: DatasetSpec> Core<D> {
+    /// The state's body: first occurrences in file order, with the texts
+    /// they use.
+    pub(super) fn state_body(&mut self) -> Result<Vec<u8>> {
+        if !self.options.keep_state {
+            return Err(Error::InvalidOption(
+                "this tally keeps no state: set Options::keep_state (--save-state) \
+                 before feeding it"
+                    .to_string(),
+            ));
+        }
+        let dataset: crate::Dataset = D::NAME.parse()?;
+        let state_error = |error| Error::State {
+            state: "the tally's state".to_string(),
+            error,
+        };
+        let problems_total = self.problems.total;
+        let settings = Settings::of(&self.options);
+        // An input's rows not kept are its duplicates: those of the states
+        // it came from and those the shards found since.
+        let mut inputs = self.inputs.clone();
+        for s in &mut self.shards {
+            for (input, c) in inputs.iter_mut().zip(s.counts()) {
+                input.duplicates += c.duplicates;
+            }
+        }
+        let mut shards: Vec<&mut super::shard::Kept<D>> =
+            self.shards.iter_mut().filter_map(|s| s.kept()).collect();
+        if let [only] = shards.as_mut_slice() {
+            // One shard: its rows are in file order and its texts are the
+            // state's as they are.
+            let body = Body {
+                settings,
+                inputs,
+                problems_total,
+                problems: self.problems.items.clone(),
+                strings: only.strings.list().to_vec(),
+                rows: only
+                    .rows
+                    .iter()
+                    .map(|k| SavedRow {
+                        key: k.key,
+                        file: k.file,
+                        row: &k.row,
+                    })
+                    .collect::<Vec<_>>(),
+            };
+            return state::write(dataset, &body).map_err(state_error);
+        }
+        // Several: their rows merged back into file order, and their texts
+        // numbered anew in one table.
+        let mut strings = Strings::default();
+        let mut rows = Vec::with_capacity(shards.iter().map(|s| s.rows.len()).sum());
+        let mut heads = std::collections::BinaryHeap::new();
+        let mut at = vec![0usize; shards.len()];
+        for (i, s) in shards.iter().enumerate() {
+            if let Some(r) = s.rows.first() {
+                heads.push(std::cmp::Reverse((r.ordinal, i)));
+            }
+        }
+        while let Some(std::cmp::Reverse((_, i))) = heads.pop() {
+            let s = &shards[i];
+            let k: &KeptRow<D::Kept> = &s.rows[at[i]];
+            let row = D::restore(&k.row, s.strings.list()).ok_or_else(|| {
+                state_error(StateError::Damaged("a kept row lost its texts".to_string()))
+            })?;
+            rows.push(SavedRow {
+                key: k.key,
+                file: k.file,
+                row: D::keep(&row, &mut strings),
+            });
+            at[i] += 1;
+            if let Some(r) = s.rows.get(at[i]) {
+                heads.push(std::cmp::Reverse((r.ordinal, i)));
+            }
+        }
+        let body = Body {
+            settings,
+            inputs,
+            problems_total,
+            problems: self.problems.items.clone(),
+            strings: strings.into_list(),
+            rows,
+        };
+        state::write(dataset, &body).map_err(state_error)
+    }
+
+    /// Records the size and content hash of the input just ended, and
+    /// fails the tally when an earlier input had the same bytes.
+    pub(super) fn identify_input(&mut self, size: u64, hash: u128) {
+        let Some((last, earlier)) = self.inputs.split_last_mut() else {
+            return;
+        };
+        last.size = size;
+        last.hash = hash.to_le_bytes();
+        if let Some(e) = earlier.iter().find(|e| e.same_as(last)) {
+            self.fatal
+                .get_or_insert(FileError::SameInput { earlier: e.shown() });
+        }
+    }
+
+    /// Takes in a state's body (see [`super::FileEngine::take_state`]).
+    pub(super) fn take_state_body(&mut self, name: &str, body: &[u8]) -> Result<()> {
+        self.usable()?;
+        self.close_input();
+        let error = |error| Error::State {
+            state: name.to_string(),
+            error,
+        };
+        // Everything the head says is checked before anything is taken: a
+        // state refused for its settings, inputs or problems leaves the
+        // tally as it was. Its rows are taken as they are decoded.
+        let head = state::head(body).map_err(error)?;
+        if let Some(e) = head.settings.differ(&Settings::of(&self.options)) {
+            return Err(error(e));
+        }
+        if head.problems_total < head.problems.len() as u64 {
+            return Err(error(StateError::Damaged(
+                "it lists more problems than it counts".to_string(),
+            )));
+        }
+        for (i, input) in head.inputs.iter().enumerate() {
+            let before = self.inputs.iter().chain(&head.inputs[..i]);
+            if let Some(e) = before.into_iter().find(|e| e.same_as(input)) {
+                return Err(Error::File {
+                    file: format!("{} (in {name})", input.shown()),
+                    error: FileError::SameInput { earlier: e.shown() },
+                });
+            }
+        }
+        let base = self.inputs.len();
+        for input in &head.inputs {
+            self.rows.read += input.read;
+            self.rows.blank += input.blank;
+            self.rows.rejected += input.rejected;
+        }
+        self.inputs.extend(head.inputs.iter().cloned());
+        let more = head.problems_total - head.problems.len() as u64;
+        self.keep(head.problems);
+        self.problems.total += more;
+        let n = self.shards.len();
+        let shards = &mut self.shards;
+        let ordinal = &mut self.ordinal;
+        let mut kept = vec![0u64; head.inputs.len()];
+        let taken = state::stream::<D::Kept, _>(body, |head, r| {
+            let k = kept.get_mut(r.file as usize).ok_or_else(|| {
+                StateError::Damaged(format!(
+                    "a row names input {} of {}",
+                    r.file,
+                    head.inputs.len()
+                ))
+            })?;
+            *k += 1;
+            let row = D::restore(&r.row, &head.strings).ok_or_else(|| {
+                StateError::Damaged(
+                    "a kept row holds a value that is no text, date or value of the ledger"
+                        .to_string(),
+                )
+            })?;
+            let key = IdKey(u128::from_le_bytes(r.key));
+            let shard = &mut shards[key.shard(n)];
+            shard.set_file(base + r.file as usize);
+            shard.accept(key, &row, *ordinal);
+            *ordinal += 1;
+            Ok(())
+        })
+        .and_then(|_| {
+            for (input, &k) in head.inputs.iter().zip(&kept) {
+                let accounted = [input.blank, input.rejected, input.duplicates, k]
+                    .iter()
+                    .try_fold(0u64, |a, &b| a.checked_add(b));
+                if accounted != Some(input.read) {
+                    return Err(StateError::Damaged(format!(
+                        "the rows of input {} do not add up",
+                        input.shown()
+                    )));
+                }
+            }
+            Ok(())
+        });
+        if let Err(e) = taken {
+            self.broken = Some((name.to_string(), e));
+            return self.usable();
+        }
+        Ok(())
+    }
+}
