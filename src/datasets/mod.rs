@@ -397,6 +397,14 @@ pub trait DatasetSpec: 'static {
     /// before it) in the to-date figures: with no period given, the
     /// latest year's accumulator never saw them.
     fn add_to_date(_acc: &mut Self::Acc, _rows: u64) {}
+    /// Reads, and changes nothing in, the memory [`DatasetSpec::add`]
+    /// will look in first for `row` (the slot of its group, when a ledger
+    /// has groups too many for the caches), so that the engine can overlap
+    /// the cache misses of several rows. The value is meaningless. Ledgers
+    /// whose groups stay in cache keep the default.
+    fn touch(_acc: &Self::Acc, _row: &Self::Row<'_>) -> u64 {
+        0
+    }
     /// An empty accumulator for `period`.
     fn new_acc(period: Period) -> Self::Acc;
     /// Adds a row; true when it fed a figure (counted), false when it feeds

@@ -208,9 +208,7 @@ impl<D: DatasetSpec> Core<D> {
                 last.parse(&ctx, text_of(piece));
             }
             for (shard, list) in self.shards.iter_mut().zip(&mut last.rows) {
-                for (key, ord, row) in get_mut(list).drain(..) {
-                    shard.accept(key, &row, next_ordinal + ord as u64);
-                }
+                shard.take(get_mut(list), next_ordinal);
             }
             next_ordinal += last.ordinals as u64;
             last.ordinals += ordinals_before;

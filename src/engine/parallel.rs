@@ -173,9 +173,7 @@ impl<D: DatasetSpec> Batch<'_, '_, '_, D> {
                 let b = read(&self.blocks[block]);
                 let mut rows = lock(&b.rows[shard]);
                 let mut to = lock(&self.shards[shard]);
-                for (key, ord, row) in rows.drain(..) {
-                    to.accept(key, &row, b.base + ord as u64);
-                }
+                to.take(&mut rows, b.base);
             }
         }
     }

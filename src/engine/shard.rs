@@ -70,6 +70,11 @@ pub(crate) struct Shard<D: DatasetSpec> {
     kept: Option<Kept<D>>,
 }
 
+/// Rows whose places in the id set are touched together (see
+/// [`Shard::take`]): enough misses in flight to cover a miss's latency,
+/// few enough for the core's miss buffers.
+const TOUCH_AHEAD: usize = 8;
+
 /// A shard's first occurrences, in the order it took them (file order).
 pub(crate) struct Kept<D: DatasetSpec> {
     pub rows: Vec<KeptRow<D::Kept>>,
@@ -122,6 +127,30 @@ impl<D: DatasetSpec> Shard<D> {
 
     /// Takes a valid row whose key belongs to this shard.
     #[inline]
+    /// Takes a block's rows, in order, numbered on from `base`, and
+    /// empties the list.
+    ///
+    /// Rows come [`TOUCH_AHEAD`] at a time: their ids' places in the set
+    /// (and their groups', [`DatasetSpec::touch`]) are touched first, so
+    /// that the cache misses of random ids (hashes, UUIDs) and of many
+    /// groups overlap; the rows are then taken one by one as before.
+    pub(crate) fn take(&mut self, rows: &mut Vec<(IdKey, u32, D::Row<'_>)>, base: u64) {
+        for chunk in rows.chunks(TOUCH_AHEAD) {
+            let mut touched = 0u64;
+            for (key, _, row) in chunk {
+                touched ^= self.seen.touch(*key);
+                if let Some(acc) = &self.fixed {
+                    touched ^= D::touch(acc, row);
+                }
+            }
+            std::hint::black_box(touched);
+            for (key, ord, row) in chunk {
+                self.accept(*key, row, base + u64::from(*ord));
+            }
+        }
+        rows.clear();
+    }
+
     pub(crate) fn accept(&mut self, key: IdKey, row: &D::Row<'_>, ordinal: u64) {
         if !self.seen.insert(key) {
             self.current.duplicates += 1;

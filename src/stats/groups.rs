@@ -143,6 +143,14 @@ impl<V: Default> Groups<V> {
         self.insert(name, i)
     }
 
+    /// Reads the slot where a lookup of `name` starts, and changes
+    /// nothing (see [`super::distinct::PartitionedKeySet::touch`]).
+    #[inline]
+    pub fn touch(&self, name: &str) -> u64 {
+        let mask = self.slots.len() - 1;
+        u64::from(self.slots[words(name).hash() as usize & mask].entry)
+    }
+
     /// Adds `name`, whose empty slot is `i`.
     #[cold]
     fn insert(&mut self, name: &str, mut i: usize) -> &mut V {
