@@ -45,8 +45,12 @@ const SPARSITY: usize = 8;
 /// lookup missing them anyway.
 const SPARSE_NAMES: usize = 1024;
 
-/// One place of the index: a name's words, its entry and its value.
+/// One place of the index: a name's words, its entry and its value, in
+/// one cache line (a count pair's slot is 64 bytes): a slot that straddled
+/// two lines would cost two misses when the index is larger than the
+/// caches.
 #[derive(Debug, Clone, Copy, Default)]
+#[repr(align(64))]
 struct Slot<V> {
     words: Words,
     /// Entry number + 1; 0 when the slot is empty.
