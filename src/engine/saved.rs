@@ -2,6 +2,8 @@
 //! (docs/state.md): the engine's side of [`crate::state`].
 
 use super::Core;
+use super::parallel::scoped;
+use super::shard::Shard;
 use crate::datasets::DatasetSpec;
 use crate::error::{Error, FileError, Result};
 use crate::state::kept::{KeptRow, SavedRow, Strings};
@@ -148,32 +150,44 @@ impl<D: DatasetSpec> Core<D> {
         let more = head.problems_total - head.problems.len() as u64;
         self.keep(head.problems);
         self.problems.total += more;
-        let n = self.shards.len();
+        let inputs = head.inputs.len();
+        let strings = &head.strings;
+        let mut kept = vec![0u64; inputs];
         let shards = &mut self.shards;
         let ordinal = &mut self.ordinal;
-        let mut kept = vec![0u64; head.inputs.len()];
-        let taken = state::stream::<D::Kept, _>(body, |head, r| {
-            let k = kept.get_mut(r.file as usize).ok_or_else(|| {
-                StateError::Damaged(format!(
-                    "a row names input {} of {}",
-                    r.file,
-                    head.inputs.len()
-                ))
-            })?;
-            *k += 1;
-            let row = D::restore(&r.row, &head.strings).ok_or_else(|| {
-                StateError::Damaged(
-                    "a kept row holds a value that is no text, date or value of the ledger"
-                        .to_string(),
-                )
-            })?;
-            let key = IdKey(u128::from_le_bytes(r.key));
-            let shard = &mut shards[key.shard(n)];
-            shard.set_file(base + r.file as usize);
-            shard.accept(key, &row, *ordinal);
-            *ordinal += 1;
-            Ok(())
-        })
+        let mut take = |run: &mut RowRun<'_, D>| {
+            take_run(shards, base, run, *ordinal);
+            *ordinal += run.rows.len() as u64;
+            run.rows.clear();
+        };
+        let taken = if self.threads > 1 {
+            // Decoding and restoring the rows takes about as long as the
+            // shards take to take them: a second thread decodes while this
+            // one takes, runs of rows passing between them.
+            let (to_taker, runs) = std::sync::mpsc::sync_channel::<RowRun<'_, D>>(RUNS_IN_FLIGHT);
+            let (to_decoder, spent) = std::sync::mpsc::channel::<RowRun<'_, D>>();
+            let kept = &mut kept;
+            scoped(|s| {
+                let decoder = s.spawn(move |_| {
+                    decode_rows::<D>(body, strings, kept, |run| {
+                        let fresh = spent.try_recv().unwrap_or_else(|_| RowRun::new(run.file));
+                        let full = std::mem::replace(run, fresh);
+                        // The taker stops only when this side has, or on a
+                        // panic, which the scope carries on.
+                        let _ = to_taker.send(full);
+                    })
+                });
+                for mut run in runs {
+                    take(&mut run);
+                    let _ = to_decoder.send(run);
+                }
+                decoder
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p))
+            })
+        } else {
+            decode_rows::<D>(body, strings, &mut kept, |run| take(run))
+        }
         .and_then(|_| {
             for (input, &k) in head.inputs.iter().zip(&kept) {
                 let accounted = [input.blank, input.rejected, input.duplicates, k]
@@ -193,5 +207,92 @@ impl<D: DatasetSpec> Core<D> {
             return self.usable();
         }
         Ok(())
+    }
+}
+
+/// Kept rows of one input, in the order of the state, numbered within
+/// the run: the unit that passes from the decoding thread to the taking
+/// one.
+struct RowRun<'s, D: DatasetSpec> {
+    file: usize,
+    rows: Vec<(IdKey, u32, D::Row<'s>)>,
+}
+
+impl<D: DatasetSpec> RowRun<'_, D> {
+    fn new(file: usize) -> Self {
+        RowRun {
+            file,
+            rows: Vec::with_capacity(RUN_ROWS),
+        }
+    }
+}
+
+/// Rows in a [`RowRun`]: enough that passing a run costs little per row,
+/// few enough that a run is still in cache when it is taken.
+const RUN_ROWS: usize = 4096;
+
+/// Runs decoded ahead of the taking thread.
+const RUNS_IN_FLIGHT: usize = 4;
+
+/// Decodes the rows of a checked body, restoring each with the head's
+/// `strings` and counting the rows of each input in `kept`, and hands
+/// them on a run at a time (a run never mixes inputs); `hand` leaves an
+/// empty run in the place of the full one. The error is the first damage
+/// found.
+fn decode_rows<'s, D: DatasetSpec>(
+    body: &[u8],
+    strings: &'s [String],
+    kept: &mut [u64],
+    mut hand: impl FnMut(&mut RowRun<'s, D>),
+) -> std::result::Result<(), StateError> {
+    let inputs = kept.len();
+    let mut run = RowRun::<D>::new(0);
+    state::stream::<D::Kept, _>(body, |_, r| {
+        let file = r.file as usize;
+        let k = kept
+            .get_mut(file)
+            .ok_or_else(|| StateError::Damaged(format!("a row names input {file} of {inputs}")))?;
+        *k += 1;
+        let row = D::restore(&r.row, strings).ok_or_else(|| {
+            StateError::Damaged(
+                "a kept row holds a value that is no text, date or value of the ledger".to_string(),
+            )
+        })?;
+        if run.file != file || run.rows.len() == RUN_ROWS {
+            if !run.rows.is_empty() {
+                hand(&mut run);
+            }
+            run.file = file;
+        }
+        let ord = run.rows.len() as u32;
+        run.rows.push((IdKey(u128::from_le_bytes(r.key)), ord, row));
+        Ok(())
+    })?;
+    if !run.rows.is_empty() {
+        hand(&mut run);
+    }
+    Ok(())
+}
+
+/// Takes a run of kept rows into the shards, numbered on from `ordinal`,
+/// as a tally takes a block's ([`Shard::take`] when there is one shard).
+fn take_run<D: DatasetSpec>(
+    shards: &mut [Shard<D>],
+    base: usize,
+    run: &mut RowRun<'_, D>,
+    ordinal: u64,
+) {
+    let file = base + run.file;
+    if let [only] = shards {
+        only.set_file(file);
+        only.take(&mut run.rows, ordinal);
+        return;
+    }
+    let n = shards.len();
+    for s in shards.iter_mut() {
+        s.set_file(file);
+    }
+    for (key, ord, row) in run.rows.drain(..) {
+        shards[key.shard(n)].accept(key, &row, ordinal + u64::from(ord));
     }
 }
