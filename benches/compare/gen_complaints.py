@@ -35,6 +35,9 @@ same bytes, as the issue #4 generator.)
                   longascii  20-byte serial ids, XF330110202300012345
                   chinese    ids such as 余人社信〔2023〕第0001234号 (35 bytes)
                   quoted     every field quoted, CRLF line ends, a UTF-8 BOM
+                  textquoted the text fields quoted (channel, category,
+                             kind), the id and the date not
+                  uuid       ids as random UUIDs, 36 bytes with dashes
                   cats300    300 categories and 40 channels, typed by hand
                              (names of 6 to 30 bytes, a few with spaces)
                   cats200k   200,000 distinct categories (问题类别000123 ...)
@@ -98,6 +101,9 @@ SHAPES = {
     "longascii": {"id": "'XF330110' || strftime(ts, '%Y') || lpad(j::VARCHAR, 8, '0')"},
     "chinese": {"id": "'余人社信〔' || strftime(ts, '%Y') || '〕第' || lpad(j::VARCHAR, 7, '0') || '号'"},
     "quoted": {"quote_all": True, "crlf": True, "bom": True},
+    "textquoted": {"force_quote": "channel, category, kind"},
+    "uuid": {"id": "regexp_replace(md5(j::VARCHAR), "
+                   "'(.{8})(.{4})(.{4})(.{4})(.{12})', '\\1-\\2-\\3-\\4-\\5')"},
     "cats300": {"categories": [w + x for w in CAT_WORDS for x in CAT_SUFFIXES],
                 "channels": [w + x for w in CHANNEL_WORDS for x in CHANNEL_SUFFIXES]},
     "cats200k": {"category": "'问题类别' || lpad((hash(j, 3) % 200000)::VARCHAR, 6, '0')"},
@@ -134,6 +140,8 @@ def write_shape(rows: int, out: str, shape: str, threads: int | None) -> None:
         con.execute(f"SET threads = {int(threads)}")
     target = out + ".lf" if spec.get("crlf") or spec.get("bom") else out
     quote = ", FORCE_QUOTE *" if spec.get("quote_all") else ""
+    if spec.get("force_quote"):
+        quote = f", FORCE_QUOTE ({spec['force_quote']})"
     con.execute(
         f"""
         COPY (

@@ -30,7 +30,7 @@ set -euo pipefail
 
 ROWS=${1:-2000000}
 shift || true
-ALL_SHAPES=(tuned hex32 longascii chinese quoted cats300 cats200k gb18030 dups)
+ALL_SHAPES=(tuned hex32 uuid longascii chinese quoted textquoted cats300 cats200k gb18030 dups)
 SHAPES=("$@")
 [[ ${#SHAPES[@]} -gt 0 ]] || SHAPES=("${ALL_SHAPES[@]}")
 RUNS=${RUNS:-3}

@@ -259,11 +259,15 @@ pub(super) fn text_of<'b>(piece: &Mutex<Piece<'b>>) -> &'b [u8] {
 /// Blocks per thread in a batch (see [`Core::run_batch`]).
 pub(super) const BLOCKS_PER_THREAD: usize = 4;
 
-/// Shards for `threads` threads: a shard takes about a quarter of the work
-/// of a row (the id set and the figures), so one shard keeps up with up to
-/// three threads parsing.
+/// Shards for `threads` threads: two from two threads on, so that both
+/// threads can take rows when taking is the larger part of a row's work
+/// (random ids and many categories miss the caches on every row: 0.74–0.84
+/// of the time of one shard on `hex32`, `uuid` and `cats200k` with two
+/// threads, the same on the other shapes; docs/performance.md), then one
+/// per three threads (a shard takes about a quarter of the work of a row
+/// whose id and groups stay in cache).
 pub(super) fn shard_count(threads: usize) -> usize {
-    threads.div_ceil(3)
+    threads.div_ceil(3).max(threads.min(2))
 }
 
 #[cfg(test)]

@@ -3,7 +3,6 @@
 
 use super::Core;
 use super::parallel::scoped;
-use super::shard::Shard;
 use crate::datasets::DatasetSpec;
 use crate::error::{Error, FileError, Result};
 use crate::state::kept::{KeptRow, SavedRow, Strings};
@@ -153,12 +152,13 @@ impl<D: DatasetSpec> Core<D> {
         let inputs = head.inputs.len();
         let strings = &head.strings;
         let mut kept = vec![0u64; inputs];
+        let shard_count = self.shards.len();
         let shards = &mut self.shards;
-        let ordinal = &mut self.ordinal;
+        let first = self.ordinal;
         let mut take = |run: &mut RowRun<'_, D>| {
-            take_run(shards, base, run, *ordinal);
-            *ordinal += run.rows.len() as u64;
-            run.rows.clear();
+            let shard = &mut shards[run.shard];
+            shard.set_file(base + run.file);
+            shard.take(&mut run.rows, first + run.base);
         };
         let taken = if self.threads > 1 {
             // Decoding and restoring the rows takes about as long as the
@@ -169,8 +169,8 @@ impl<D: DatasetSpec> Core<D> {
             let kept = &mut kept;
             scoped(|s| {
                 let decoder = s.spawn(move |_| {
-                    decode_rows::<D>(body, strings, kept, |run| {
-                        let fresh = spent.try_recv().unwrap_or_else(|_| RowRun::new(run.file));
+                    decode_rows::<D>(body, strings, shard_count, kept, |run| {
+                        let fresh = spent.try_recv().unwrap_or_else(|_| RowRun::new());
                         let full = std::mem::replace(run, fresh);
                         // The taker stops only when this side has, or on a
                         // panic, which the scope carries on.
@@ -186,9 +186,10 @@ impl<D: DatasetSpec> Core<D> {
                     .unwrap_or_else(|p| std::panic::resume_unwind(p))
             })
         } else {
-            decode_rows::<D>(body, strings, &mut kept, |run| take(run))
+            decode_rows::<D>(body, strings, shard_count, &mut kept, |run| take(run))
         }
         .and_then(|_| {
+            self.ordinal = first + kept.iter().sum::<u64>();
             for (input, &k) in head.inputs.iter().zip(&kept) {
                 let accounted = [input.blank, input.rejected, input.duplicates, k]
                     .iter()
@@ -210,25 +211,31 @@ impl<D: DatasetSpec> Core<D> {
     }
 }
 
-/// Kept rows of one input, in the order of the state, numbered within
-/// the run: the unit that passes from the decoding thread to the taking
-/// one.
+/// Kept rows of one input bound for one shard, in the order of the
+/// state: the unit that passes from the decoding thread to the taking
+/// one. A row's ordinal is `base` plus its own, counted from the state's
+/// first row.
 struct RowRun<'s, D: DatasetSpec> {
     file: usize,
+    shard: usize,
+    base: u64,
     rows: Vec<(IdKey, u32, D::Row<'s>)>,
 }
 
 impl<D: DatasetSpec> RowRun<'_, D> {
-    fn new(file: usize) -> Self {
+    fn new() -> Self {
         RowRun {
-            file,
+            file: 0,
+            shard: 0,
+            base: 0,
             rows: Vec::with_capacity(RUN_ROWS),
         }
     }
 }
 
-/// Rows in a [`RowRun`]: enough that passing a run costs little per row,
-/// few enough that a run is still in cache when it is taken.
+/// Rows decoded before the runs are handed on: enough that passing a run
+/// costs little per row, few enough that a run is still in cache when it
+/// is taken.
 const RUN_ROWS: usize = 4096;
 
 /// Runs decoded ahead of the taking thread.
@@ -236,63 +243,50 @@ const RUNS_IN_FLIGHT: usize = 4;
 
 /// Decodes the rows of a checked body, restoring each with the head's
 /// `strings` and counting the rows of each input in `kept`, and hands
-/// them on a run at a time (a run never mixes inputs); `hand` leaves an
-/// empty run in the place of the full one. The error is the first damage
-/// found.
+/// them on in runs, one per shard of `shards` for every [`RUN_ROWS`] rows
+/// of one input; `hand` leaves an empty run in the place of the full one.
+/// The error is the first damage found.
 fn decode_rows<'s, D: DatasetSpec>(
     body: &[u8],
     strings: &'s [String],
+    shards: usize,
     kept: &mut [u64],
     mut hand: impl FnMut(&mut RowRun<'s, D>),
 ) -> std::result::Result<(), StateError> {
     let inputs = kept.len();
-    let mut run = RowRun::<D>::new(0);
+    let mut runs: Vec<RowRun<'s, D>> = (0..shards).map(|_| RowRun::new()).collect();
+    // The rows of the runs being filled: their file, first ordinal, count.
+    let (mut file, mut base, mut count) = (0usize, 0u64, 0u32);
+    let mut flush = |runs: &mut [RowRun<'s, D>], next_file: usize, next_base: u64| {
+        for (shard, run) in runs.iter_mut().enumerate() {
+            if !run.rows.is_empty() {
+                hand(run);
+            }
+            (run.file, run.shard, run.base) = (next_file, shard, next_base);
+        }
+    };
+    flush(&mut runs, 0, 0);
     state::stream::<D::Kept, _>(body, |_, r| {
-        let file = r.file as usize;
+        let at = r.file as usize;
         let k = kept
-            .get_mut(file)
-            .ok_or_else(|| StateError::Damaged(format!("a row names input {file} of {inputs}")))?;
+            .get_mut(at)
+            .ok_or_else(|| StateError::Damaged(format!("a row names input {at} of {inputs}")))?;
         *k += 1;
         let row = D::restore(&r.row, strings).ok_or_else(|| {
             StateError::Damaged(
                 "a kept row holds a value that is no text, date or value of the ledger".to_string(),
             )
         })?;
-        if run.file != file || run.rows.len() == RUN_ROWS {
-            if !run.rows.is_empty() {
-                hand(&mut run);
-            }
-            run.file = file;
+        if at != file || count as usize == RUN_ROWS {
+            base += u64::from(count);
+            (file, count) = (at, 0);
+            flush(&mut runs, file, base);
         }
-        let ord = run.rows.len() as u32;
-        run.rows.push((IdKey(u128::from_le_bytes(r.key)), ord, row));
+        let key = IdKey(u128::from_le_bytes(r.key));
+        runs[key.shard(shards)].rows.push((key, count, row));
+        count += 1;
         Ok(())
     })?;
-    if !run.rows.is_empty() {
-        hand(&mut run);
-    }
+    flush(&mut runs, file, base);
     Ok(())
-}
-
-/// Takes a run of kept rows into the shards, numbered on from `ordinal`,
-/// as a tally takes a block's ([`Shard::take`] when there is one shard).
-fn take_run<D: DatasetSpec>(
-    shards: &mut [Shard<D>],
-    base: usize,
-    run: &mut RowRun<'_, D>,
-    ordinal: u64,
-) {
-    let file = base + run.file;
-    if let [only] = shards {
-        only.set_file(file);
-        only.take(&mut run.rows, ordinal);
-        return;
-    }
-    let n = shards.len();
-    for s in shards.iter_mut() {
-        s.set_file(file);
-    }
-    for (key, ord, row) in run.rows.drain(..) {
-        shards[key.shard(n)].accept(key, &row, ordinal + u64::from(ord));
-    }
 }
