@@ -439,7 +439,8 @@ impl Splitter {
             // The next special byte at or after `record`.
             let mut p;
             let mut quoted = false;
-            let mut mixed = false;
+            // Some fields quoted: where the field-by-field scan goes on.
+            let mut mixed = None;
             loop {
                 while bits == 0 {
                     base += 64;
@@ -466,13 +467,22 @@ impl Splitter {
                             break;
                         }
                         None => {
-                            mixed = true;
+                            // Read again from its start.
+                            self.ends.clear();
+                            mixed = Some((record, special_mask(input, record, delim), record));
                             break;
                         }
                     }
                 }
                 if b == b'"' {
-                    mixed = true;
+                    // A quote that opens a field, after unquoted ones: the
+                    // scan goes on from it. One inside a field is the
+                    // copying path's.
+                    if self.ends.last().is_none_or(|&e| p != record + e + 1) {
+                        self.ends.clear();
+                        return record;
+                    }
+                    mixed = Some((base, bits, p));
                     break;
                 }
                 if self.ends.len() == self.limits.max_fields {
@@ -484,15 +494,15 @@ impl Splitter {
                 }
                 self.ends.push(p - record);
             }
-            if mixed {
-                self.ends.clear();
+            if let Some((at, at_bits, field)) = mixed {
                 let mut specials = Specials {
                     input,
                     delim,
-                    base: record,
-                    bits: special_mask(input, record, delim),
+                    base: at,
+                    bits: at_bits,
                 };
-                let Some((end, some_quoted)) = self.scan_record(&mut specials, record, delim)
+                let Some((end, some_quoted)) =
+                    self.scan_record(&mut specials, record, field, delim)
                 else {
                     self.ends.clear();
                     self.starts.clear();
@@ -658,19 +668,21 @@ impl Splitter {
         self.ends.clear();
     }
 
-    /// Reads the fields of the record at `record`, pushing their ends (and,
-    /// once a field is quoted, their starts) relative to it: where its line
-    /// end is, and whether a field was quoted. None when the copying path
-    /// must read the record (see [`Splitter::whole_records`]).
+    /// Reads the fields of the record at `record` from the one at `field`
+    /// on (the ends of those before it, unquoted, are in `ends`), pushing
+    /// their ends (and, once a field is quoted, every field's start)
+    /// relative to the record: where its line end is, and whether a field
+    /// was quoted. None when the copying path must read the record (see
+    /// [`Splitter::whole_records`]).
     #[inline]
     fn scan_record(
         &mut self,
         specials: &mut Specials<'_>,
         record: usize,
+        mut field: usize,
         delim: u8,
     ) -> Option<(usize, bool)> {
         let input = specials.input;
-        let mut field = record;
         let mut quoted = false;
         loop {
             if self.ends.len() == self.limits.max_fields {
