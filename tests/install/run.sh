@@ -110,6 +110,10 @@ if ! dpkg_wait -i "$deb"; then
 fi
 installed=1
 ok "dpkg -i"
+# libc's ldconfig trigger is activated without waiting (activate-noawait):
+# it may still be pending when dpkg returns, and the loader cache then does
+# not list the library yet. Pending triggers are run before it is checked.
+dpkg_wait --triggers-only -a || true
 
 multiarch="$(dpkg-architecture -qDEB_HOST_MULTIARCH)"
 libdir="/usr/lib/$multiarch"
@@ -265,6 +269,7 @@ else
     fail "dpkg -r govtally"
 fi
 check "dpkg no longer knows govtally" bash -c "! dpkg-query -W govtally 2>/dev/null"
+dpkg_wait --triggers-only -a || true
 left=()
 while IFS= read -r f; do
     if [ -L "$f" ] || { [ -e "$f" ] && [ ! -d "$f" ]; }; then
