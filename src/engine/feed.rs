@@ -7,7 +7,7 @@ use super::row::{
 };
 use super::{Core, limits};
 use crate::datasets::DatasetSpec;
-use crate::error::FileError;
+use crate::error::{FileError, Problem};
 use crate::input::decode::{SourceEncoding, transcode_gb18030};
 use crate::input::header::HeaderMap;
 use crate::input::records::{Overflow, Record, Splitter};
@@ -77,7 +77,14 @@ impl<D: DatasetSpec> Core<D> {
             prefix: self.options.id_prefix.as_deref(),
         };
         let mut problems = std::mem::take(&mut self.scratch);
-        match parse_record::<D>(&ctx, rec, rec.bytes(), text, &mut problems, &[]) {
+        let parsed = parse_record::<D>(&ctx, rec, rec.bytes(), text, &mut problems, &[]);
+        self.take_parsed(parsed, problems);
+    }
+
+    /// Counts what became of a record parsed on this thread, takes its
+    /// row, and keeps its problems (`problems` becomes the scratch list).
+    fn take_parsed(&mut self, parsed: Parsed<D::Row<'_>>, mut problems: Vec<Problem>) {
+        match parsed {
             Parsed::Blank => self.rows.blank += 1,
             Parsed::Rejected => self.rows.rejected += 1,
             Parsed::Row(key, row) => {
@@ -174,19 +181,8 @@ impl<D: DatasetSpec> Core<D> {
         };
         let text = std::str::from_utf8(row.bytes).ok();
         let mut problems = std::mem::take(&mut self.scratch);
-        match parse_record::<D>(&ctx, &rec, row.bytes, text, &mut problems, row.errors) {
-            Parsed::Blank => self.rows.blank += 1,
-            Parsed::Rejected => self.rows.rejected += 1,
-            Parsed::Row(key, row) => {
-                let n = self.shards.len();
-                self.shards[key.shard(n)].accept(key, &row, self.ordinal);
-                self.ordinal += 1;
-            }
-        }
-        if !problems.is_empty() {
-            self.keep(problems.drain(..));
-        }
-        self.scratch = problems;
+        let parsed = parse_record::<D>(&ctx, &rec, row.bytes, text, &mut problems, row.errors);
+        self.take_parsed(parsed, problems);
     }
 
     /// Feeds UTF-8 text past the header: batches are taken straight from
