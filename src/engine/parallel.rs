@@ -250,3 +250,76 @@ pub(super) fn scoped<'env, R>(f: impl FnOnce(&crossbeam_utils::thread::Scope<'en
         }
     }
 }
+
+/// A bounded queue between two threads, on a mutex and a condition
+/// variable only: std's and crossbeam's channels ask std for the calling
+/// thread's handle when they block, which a C program's own thread then
+/// never frees (see [`scoped`]).
+pub(super) struct Handoff<T> {
+    state: Mutex<HandoffState<T>>,
+    changed: Condvar,
+    capacity: usize,
+}
+
+struct HandoffState<T> {
+    items: std::collections::VecDeque<T>,
+    closed: bool,
+}
+
+impl<T> Handoff<T> {
+    pub(super) fn new(capacity: usize) -> Self {
+        Handoff {
+            state: Mutex::new(HandoffState {
+                items: std::collections::VecDeque::with_capacity(capacity),
+                closed: false,
+            }),
+            changed: Condvar::new(),
+            capacity: capacity.max(1),
+        }
+    }
+
+    /// Queues `item`, waiting while the queue is full; drops it once the
+    /// handoff is closed.
+    pub(super) fn push(&self, item: T) {
+        let mut st = lock(&self.state);
+        while st.items.len() >= self.capacity && !st.closed {
+            st = self.changed.wait(st).unwrap_or_else(|p| p.into_inner());
+        }
+        if !st.closed {
+            st.items.push_back(item);
+            self.changed.notify_all();
+        }
+    }
+
+    /// The next item, waiting for one; None once the handoff is closed and
+    /// empty.
+    pub(super) fn pop(&self) -> Option<T> {
+        let mut st = lock(&self.state);
+        loop {
+            if let Some(item) = st.items.pop_front() {
+                self.changed.notify_all();
+                return Some(item);
+            }
+            if st.closed {
+                return None;
+            }
+            st = self.changed.wait(st).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+
+    /// No more items: [`Handoff::pop`] returns what is queued, then None,
+    /// and [`Handoff::push`] drops what it is given.
+    pub(super) fn close(&self) {
+        lock(&self.state).closed = true;
+        self.changed.notify_all();
+    }
+}
+
+/// Closes a [`Handoff`] when dropped, on a panic too.
+pub(super) struct CloseOnDrop<'a, T>(pub(super) &'a Handoff<T>);
+
+impl<T> Drop for CloseOnDrop<'_, T> {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}

@@ -2,7 +2,9 @@
 //! (docs/state.md): the engine's side of [`crate::state`].
 
 use super::Core;
-use super::parallel::scoped;
+use std::sync::Mutex;
+
+use super::parallel::{CloseOnDrop, Handoff, into_inner, lock, scoped};
 use crate::datasets::DatasetSpec;
 use crate::error::{Error, FileError, Result};
 use crate::state::kept::{KeptRow, SavedRow, Strings};
@@ -164,27 +166,31 @@ impl<D: DatasetSpec> Core<D> {
             // Decoding and restoring the rows takes about as long as the
             // shards take to take them: a second thread decodes while this
             // one takes, runs of rows passing between them.
-            let (to_taker, runs) = std::sync::mpsc::sync_channel::<RowRun<'_, D>>(RUNS_IN_FLIGHT);
-            let (to_decoder, spent) = std::sync::mpsc::channel::<RowRun<'_, D>>();
+            let runs = Handoff::new(RUNS_IN_FLIGHT);
+            let spent = Mutex::new(Vec::new());
+            let decoded = Mutex::new(Ok(()));
             let kept = &mut kept;
             scoped(|s| {
-                let decoder = s.spawn(move |_| {
-                    decode_rows::<D>(body, strings, shard_count, kept, |run| {
-                        let fresh = spent.try_recv().unwrap_or_else(|_| RowRun::new());
-                        let full = std::mem::replace(run, fresh);
-                        // The taker stops only when this side has, or on a
-                        // panic, which the scope carries on.
-                        let _ = to_taker.send(full);
-                    })
+                s.spawn(|_| {
+                    // A panic here ends the handoff too, so the taker stops.
+                    let _closed = CloseOnDrop(&runs);
+                    let result = decode_rows::<D>(body, strings, shard_count, kept, |run| {
+                        let fresh = lock(&spent).pop().unwrap_or_else(RowRun::new);
+                        // Refused only once the taker has stopped (it
+                        // panicked, and the scope carries the panic on).
+                        runs.push(std::mem::replace(run, fresh));
+                    });
+                    *lock(&decoded) = result;
                 });
-                for mut run in runs {
+                // Whatever ends this loop (a panic too) ends the handoff,
+                // so the decoder never waits for a taker that is gone.
+                let _closed = CloseOnDrop(&runs);
+                while let Some(mut run) = runs.pop() {
                     take(&mut run);
-                    let _ = to_decoder.send(run);
+                    lock(&spent).push(run);
                 }
-                decoder
-                    .join()
-                    .unwrap_or_else(|p| std::panic::resume_unwind(p))
-            })
+            });
+            into_inner(decoded)
         } else {
             decode_rows::<D>(body, strings, shard_count, &mut kept, |run| take(run))
         }

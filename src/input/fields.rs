@@ -944,10 +944,10 @@ mod tests {
                     let sep = ["/", "-", "."][(next() % 3) as usize];
                     v.push_str(pieces[(next() % 3) as usize]);
                     for _ in 0..2 {
-                        v.push_str(if next() % 16 == 0 { "/" } else { sep });
+                        v.push_str(if next().is_multiple_of(16) { "/" } else { sep });
                         v.push_str(pieces[6 + (next() % 15) as usize]);
                     }
-                    if next() % 2 == 0 {
+                    if next().is_multiple_of(2) {
                         v.push(' ');
                         v.push_str(pieces[6 + (next() % 15) as usize]);
                         for _ in 0..(1 + next() % 2) {
