@@ -510,7 +510,7 @@ impl Splitter {
                 };
                 (p, base, bits) = (end, specials.base, specials.bits);
                 if some_quoted {
-                    self.deliver_mixed(&input[record..p], record, on_record);
+                    self.deliver_quoted(&input[record..p], record, 0, on_record);
                 } else {
                     // A quote seen, but none at a field's start: the copying
                     // path would have read it the same way, unquoted.
@@ -518,7 +518,7 @@ impl Splitter {
                     self.deliver(&input[record..p], record, delim, on_record);
                 }
             } else if quoted {
-                self.deliver_quoted(&input[record + 1..p - 1], record + 1, on_record);
+                self.deliver_quoted(&input[record + 1..p - 1], record + 1, 3, on_record);
             } else {
                 if p - record > self.limits.max_record_bytes {
                     self.ends.clear();
@@ -611,15 +611,17 @@ impl Splitter {
         }
     }
 
-    /// Delivers a record that quoted every field, taken whole from the
-    /// input at `offset` (its first field's first byte) up to its last
-    /// field's closing quote, its field ends already in `ends`: `","`
-    /// stands between its fields.
+    /// Delivers a record with quoted fields taken whole from the input at
+    /// `offset`, its field ends already in `ends`: one that quoted every
+    /// field from its first field's first byte up to its last closing
+    /// quote, `","` standing between its fields (`gap` 3); one that quoted
+    /// some, up to its line end, its field starts in `starts` (`gap` 0).
     #[inline]
     fn deliver_quoted(
         &mut self,
         bytes: &[u8],
         offset: usize,
+        gap: usize,
         on_record: &mut dyn FnMut(&Record<'_>),
     ) {
         on_record(&Record {
@@ -631,11 +633,12 @@ impl Splitter {
             overflow: None,
             bytes,
             ends: &self.ends,
-            gap: 3,
-            starts: &[],
+            gap,
+            starts: &self.starts,
             offset: (!self.from_probe).then_some(offset),
         });
         self.ends.clear();
+        self.starts.clear();
     }
 
     /// Delivers a record without quotes taken whole from the input at
@@ -737,33 +740,6 @@ impl Splitter {
             }
             field = at + 1;
         }
-    }
-
-    /// Delivers a record with some fields quoted, taken whole from the
-    /// input at `offset` up to its line end, its field starts and ends already in
-    /// `starts` and `ends`: the quotes stay in its bytes.
-    #[inline]
-    fn deliver_mixed(
-        &mut self,
-        bytes: &[u8],
-        offset: usize,
-        on_record: &mut dyn FnMut(&Record<'_>),
-    ) {
-        on_record(&Record {
-            line: self.record_line,
-            // As the copying path: a record with a quoted field is never
-            // blank.
-            blank: false,
-            blank_candidate: false,
-            overflow: None,
-            bytes,
-            ends: &self.ends,
-            gap: 0,
-            starts: &self.starts,
-            offset: (!self.from_probe).then_some(offset),
-        });
-        self.ends.clear();
-        self.starts.clear();
     }
 
     /// Handles the delimiter or line break that ended a field.
